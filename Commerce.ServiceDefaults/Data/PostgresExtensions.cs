@@ -1,0 +1,162 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Commerce.ServiceDefaults.Data;
+
+public static class PostgresExtensions
+{
+    /// <summary>A pooled DbContext on <c>ConnectionStrings:{name}</c> and a health check for it.</summary>
+    public static TBuilder AddNpgsqlDbContext<TBuilder, TContext>(this TBuilder builder, string connectionName,
+        Action<DbContextOptionsBuilder>? configure = null)
+        where TBuilder : IHostApplicationBuilder
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{connectionName} is not set. Set environment variable ConnectionStrings__{connectionName} to Host=…;Port=…;Username=…;Password=…;Database=….");
+        }
+
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        builder.Services.AddKeyedSingleton(connectionName, dataSource);
+        builder.Services.AddDbContextPool<TContext>(o =>
+        {
+            o.UseNpgsql(dataSource);
+            // Migrations are written by hand (EF's design package does not restore here), so there is
+            // no model snapshot to compare with; the schema is proven by the integration tests instead.
+            o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            configure?.Invoke(o);
+        });
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            $"postgres-{connectionName}",
+            sp => new PostgresHealthCheck(sp.GetRequiredKeyedService<NpgsqlDataSource>(connectionName)),
+            HealthStatus.Unhealthy,
+            ["ready", "postgres"],
+            TimeSpan.FromSeconds(5)));
+        return builder;
+    }
+
+    /// <summary>
+    /// Creates the database if needed, then migrates and seeds it under a PostgreSQL advisory lock,
+    /// so replicas starting together do the work once. Waits for the server for up to
+    /// <paramref name="waitForServer"/>: under an orchestrator the database may start after us.
+    /// </summary>
+    public static async Task MigrateDatabaseAsync<TContext>(this WebApplication app,
+        Func<TContext, IServiceProvider, CancellationToken, Task>? seed = null,
+        TimeSpan? waitForServer = null,
+        CancellationToken cancellationToken = default)
+        where TContext : DbContext
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Commerce.Migrations");
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var connectionString = db.Database.GetConnectionString()
+            ?? throw new InvalidOperationException($"{typeof(TContext).Name} has no connection string.");
+
+        var deadline = DateTime.UtcNow + (waitForServer ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            try
+            {
+                await EnsureDatabaseExistsAsync(connectionString, cancellationToken);
+                break;
+            }
+            catch (NpgsqlException ex) when (DateTime.UtcNow < deadline && ex.IsTransient)
+            {
+                logger.LogWarning("PostgreSQL is not reachable yet ({Message}); retrying", ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+
+        var lockKey = StableHash(typeof(TContext).FullName!);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", cancellationToken);
+            try
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                if (pending.Count > 0)
+                {
+                    logger.LogInformation("Applying migrations {Migrations} to {Context}", pending, typeof(TContext).Name);
+                    await db.Database.MigrateAsync(cancellationToken);
+                }
+
+                if (seed is not null)
+                {
+                    await seed(db, scope.ServiceProvider, cancellationToken);
+                }
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        // Types created by migrations (extensions, enums) must be visible to pooled connections.
+        if (app.Services.GetService<NpgsqlDataSource>() is { } ds)
+        {
+            await using var conn = await ds.OpenConnectionAsync(cancellationToken);
+            await conn.ReloadTypesAsync(cancellationToken);
+        }
+    }
+
+    private static async Task EnsureDatabaseExistsAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var database = target.Database ?? throw new InvalidOperationException("The connection string names no Database.");
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var conn = new NpgsqlConnection(admin.ConnectionString);
+        await conn.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn) { Parameters = { new() { Value = database } } };
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"")}\"", conn);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another replica created it first.
+        }
+    }
+
+    private static long StableHash(string value)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value));
+        return BitConverter.ToInt64(bytes, 0);
+    }
+}
+
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL did not answer.", ex);
+        }
+    }
+}

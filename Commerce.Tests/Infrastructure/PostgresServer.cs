@@ -1,0 +1,92 @@
+using Npgsql;
+
+namespace Commerce.Tests.Infrastructure;
+
+/// <summary>A throwaway PostgreSQL 15 on a free loopback port, data in a temporary folder.</summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private const string BinDir = "/usr/lib/postgresql/15/bin";
+    private readonly ServerDirectory? _dir;
+    private bool _ownsDir;
+    private readonly string? _dataDir;
+    private int _postmasterPid;
+
+    public string Host { get; }
+    public int Port { get; }
+    public string Username { get; }
+    public string Password { get; }
+
+    private PostgresServer(ServerDirectory? dir, string? dataDir, string host, int port, string username, string password)
+    {
+        _dir = dir;
+        _dataDir = dataDir;
+        Host = host;
+        Port = port;
+        Username = username;
+        Password = password;
+    }
+
+    /// <summary>The server named by <c>COMMERCE_TEST_POSTGRES</c>, or a new one.</summary>
+    public static async Task<PostgresServer> StartAsync(ServerDirectory? dir = null)
+    {
+        if (Environment.GetEnvironmentVariable("COMMERCE_TEST_POSTGRES") is { Length: > 0 } existing)
+        {
+            var b = new NpgsqlConnectionStringBuilder(existing);
+            return new PostgresServer(null, null, b.Host ?? "127.0.0.1", b.Port, b.Username ?? "postgres", b.Password ?? string.Empty);
+        }
+
+        OsProcess.RequireExecutable($"{BinDir}/initdb", "postgresql");
+        var ownsDir = dir is null;
+        dir ??= ServerDirectory.Create("pg");
+        var root = dir.Sub("postgres");
+        var dataDir = System.IO.Path.Combine(root, "data");
+        var password = Guid.NewGuid().ToString("N");
+        var pwFile = System.IO.Path.Combine(root, "pw");
+        await File.WriteAllTextAsync(pwFile, password);
+        var user = OsProcess.IsRoot ? "postgres" : null;
+        if (user is not null)
+        {
+            await OsProcess.RunAsync("chown", ["-R", "postgres", root]);
+        }
+
+        await OsProcess.RunAsync($"{BinDir}/initdb",
+            ["-D", dataDir, "-U", "postgres", "--pwfile", pwFile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+            runAsUser: user);
+        var port = OsProcess.FreePort();
+        var server = new PostgresServer(dir, dataDir, "127.0.0.1", port, "postgres", password) { _ownsDir = ownsDir };
+        await OsProcess.RunAsync($"{BinDir}/pg_ctl",
+            ["-D", dataDir, "-l", System.IO.Path.Combine(root, "postgres.log"), "-w", "-t", "30",
+             "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB", "start"],
+            runAsUser: user);
+        server._postmasterPid = int.Parse((await File.ReadAllLinesAsync(System.IO.Path.Combine(dataDir, "postmaster.pid")))[0]);
+        dir.RecordPid(server._postmasterPid);
+        return server;
+    }
+
+    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = Host,
+        Port = Port,
+        Username = Username,
+        Password = Password,
+        Database = database,
+    }.ConnectionString;
+
+    /// <summary>A database name no other test uses.</summary>
+    public static string UniqueDatabaseName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dir is null)
+        {
+            return;
+        }
+
+        // SIGQUIT is PostgreSQL's immediate shutdown: the data is thrown away anyway.
+        await OsProcess.StopAsync(_postmasterPid, OsProcess.SigQuit, TimeSpan.FromSeconds(10));
+        if (_ownsDir)
+        {
+            _dir.Delete();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+
+namespace Commerce.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway RabbitMQ node on free loopback ports, with its own epmd port so that nothing it
+/// starts outlives it.
+/// </summary>
+public sealed class RabbitMqServer : IAsyncDisposable
+{
+    private const string BinDir = "/usr/lib/rabbitmq/bin";
+    private readonly ServerDirectory? _dir;
+    private readonly Dictionary<string, string> _env = new();
+    private bool _ownsDir;
+    private Process? _process;
+    private int _beamPid;
+
+    public int Port { get; }
+    public string NodeName { get; }
+    private readonly string _connectionString;
+
+    private RabbitMqServer(ServerDirectory? dir, int port, string nodeName, string connectionString)
+    {
+        _dir = dir;
+        Port = port;
+        NodeName = nodeName;
+        _connectionString = connectionString;
+    }
+
+    /// <summary><c>amqp://guest:guest@127.0.0.1:port/vhost</c> (guest may connect over loopback).</summary>
+    public string ConnectionString(string? virtualHost = null) =>
+        virtualHost is null ? _connectionString : $"{_connectionString.TrimEnd('/')}/{Uri.EscapeDataString(virtualHost)}";
+
+    public static async Task<RabbitMqServer> StartAsync(ServerDirectory? dir = null)
+    {
+        if (Environment.GetEnvironmentVariable("COMMERCE_TEST_RABBITMQ") is { Length: > 0 } existing)
+        {
+            return new RabbitMqServer(null, 0, string.Empty, existing);
+        }
+
+        OsProcess.RequireExecutable($"{BinDir}/rabbitmq-server", "rabbitmq-server");
+        var ownsDir = dir is null;
+        dir ??= ServerDirectory.Create("rabbit");
+        var port = OsProcess.FreePort();
+        var node = $"commerce{port}@localhost";
+        var server = new RabbitMqServer(dir, port, node, $"amqp://guest:guest@127.0.0.1:{port}") { _ownsDir = ownsDir };
+        var root = dir.Sub($"rabbitmq-{port}");
+        var plugins = System.IO.Path.Combine(root, "enabled_plugins");
+        await File.WriteAllTextAsync(plugins, "[].");
+        var epmdPort = OsProcess.FreePort();
+        server._env["HOME"] = root;
+        server._env["RABBITMQ_MNESIA_BASE"] = System.IO.Path.Combine(root, "mnesia");
+        server._env["RABBITMQ_LOG_BASE"] = System.IO.Path.Combine(root, "log");
+        server._env["RABBITMQ_NODENAME"] = node;
+        server._env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
+        server._env["RABBITMQ_NODE_PORT"] = port.ToString();
+        server._env["RABBITMQ_DIST_PORT"] = OsProcess.FreePort().ToString();
+        server._env["RABBITMQ_PID_FILE"] = System.IO.Path.Combine(root, "rabbit.pid");
+        server._env["RABBITMQ_ENABLED_PLUGINS_FILE"] = plugins;
+        server._env["RABBITMQ_CONFIG_FILE"] = System.IO.Path.Combine(root, "rabbitmq");
+        server._env["ERL_EPMD_PORT"] = epmdPort.ToString();
+        server._env["ERL_EPMD_ADDRESS"] = "127.0.0.1";
+        server._env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}";
+        await File.WriteAllTextAsync(System.IO.Path.Combine(root, "rabbitmq.conf"),
+            "loopback_users = none\nlog.console = false\nlog.file.level = warning\n");
+        await server.LaunchAsync(root);
+        return server;
+    }
+
+    private async Task LaunchAsync(string root)
+    {
+        var psi = new ProcessStartInfo($"{BinDir}/rabbitmq-server")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        };
+        foreach (var (k, v) in _env)
+        {
+            psi.Environment[k] = v;
+        }
+
+        _process = Process.Start(psi) ?? throw new InvalidOperationException("rabbitmq-server did not start.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        _dir!.RecordPid(_process.Id);
+        await CtlAsync(["wait", "--timeout", "60", _env["RABBITMQ_PID_FILE"]], TimeSpan.FromSeconds(75));
+        _beamPid = int.Parse((await File.ReadAllTextAsync(_env["RABBITMQ_PID_FILE"])).Trim());
+        _dir.RecordPid(_beamPid);
+        foreach (var epmd in FindEpmd(_env["ERL_EPMD_PORT"]))
+        {
+            _dir.RecordPid(epmd);
+        }
+    }
+
+    /// <summary>Creates a virtual host so that one test's queues never meet another's.</summary>
+    public async Task<string> CreateVirtualHostAsync(string name)
+    {
+        if (_dir is null)
+        {
+            throw new InvalidOperationException("Virtual hosts can only be created on a server the tests started.");
+        }
+
+        await CtlAsync(["add_vhost", name], TimeSpan.FromSeconds(30));
+        await CtlAsync(["set_permissions", "-p", name, "guest", ".*", ".*", ".*"], TimeSpan.FromSeconds(30));
+        return ConnectionString(name);
+    }
+
+    public Task<string> CtlAsync(IEnumerable<string> args, TimeSpan? timeout = null) =>
+        OsProcess.RunAsync($"{BinDir}/rabbitmqctl", ["-n", NodeName, .. args], _env, timeout: timeout ?? TimeSpan.FromSeconds(30));
+
+    /// <summary>Stops the node abruptly, as an outage would, keeping its data and port.</summary>
+    public async Task StopAsync()
+    {
+        await OsProcess.StopAsync(_beamPid, OsProcess.SigKill, TimeSpan.FromSeconds(10));
+        if (_process is not null)
+        {
+            await OsProcess.StopAsync(_process.Id, OsProcess.SigKill, TimeSpan.FromSeconds(5));
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public Task RestartAsync() => LaunchAsync(_env["HOME"]);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dir is null)
+        {
+            return;
+        }
+
+        await StopAsync();
+        foreach (var epmd in FindEpmd(_env["ERL_EPMD_PORT"]))
+        {
+            await OsProcess.StopAsync(epmd, OsProcess.SigKill, TimeSpan.FromSeconds(5));
+        }
+
+        _process?.Dispose();
+        if (_ownsDir)
+        {
+            _dir.Delete();
+        }
+    }
+
+    /// <summary>The epmd daemon the node started on its own port (it detaches, so it is found by its environment).</summary>
+    private static IEnumerable<int> FindEpmd(string epmdPort)
+    {
+        foreach (var procDir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(System.IO.Path.GetFileName(procDir), out var pid))
+            {
+                continue;
+            }
+
+            string cmdline, environ;
+            try
+            {
+                cmdline = File.ReadAllText(System.IO.Path.Combine(procDir, "cmdline"));
+                if (!cmdline.Contains("epmd", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                environ = File.ReadAllText(System.IO.Path.Combine(procDir, "environ"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (environ.Split('\0').Contains($"ERL_EPMD_PORT={epmdPort}"))
+            {
+                yield return pid;
+            }
+        }
+    }
+}
