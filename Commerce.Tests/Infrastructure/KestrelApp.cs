@@ -42,6 +42,38 @@ public sealed class KestrelApp : IAsyncDisposable
         return new KestrelApp(app, AddressOf(app));
     }
 
+    /// <summary>
+    /// Starts a Commerce service in this process exactly as its Program does (its own
+    /// <paramref name="build"/>, then <paramref name="initialize"/> for migrations and seeding), on
+    /// real Kestrel at a free port, with <paramref name="settings"/> passed as command-line
+    /// configuration, the way an orchestrator passes them.
+    /// </summary>
+    public static async Task<KestrelApp> StartServiceAsync(
+        Func<string[], WebApplication> build,
+        IDictionary<string, string?> settings,
+        Func<WebApplication, CancellationToken, Task>? initialize = null)
+    {
+        var args = new List<string> { "--urls=http://127.0.0.1:0", "--environment=Testing", "--Logging:LogLevel:Default=Warning" };
+        args.AddRange(settings.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}"));
+        var app = build([.. args]);
+        try
+        {
+            if (initialize is not null)
+            {
+                await initialize(app, CancellationToken.None);
+            }
+
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return new KestrelApp(app, AddressOf(app));
+    }
+
     /// <summary>The address Kestrel actually bound when asked for port 0.</summary>
     public static Uri AddressOf(WebApplication app)
     {
