@@ -39,6 +39,9 @@ public sealed class SimulatedPaymentProvider(IOptions<PaymentOptions> options, T
 
     public int ChargeCount => _charges.Count;
 
+    /// <summary>How many charges the provider made for a key: at most one, by construction.</summary>
+    public int ChargesFor(string idempotencyKey) => _charges.ContainsKey(idempotencyKey) ? 1 : 0;
+
     public string Tokenize(PaymentCard card)
     {
         var kind = card.Number switch
