@@ -4,11 +4,11 @@ using System.Net.Http.Json;
 
 namespace Commerce.Ordering.Checkout;
 
-public sealed record CartLineView(long ProductId, int Quantity);
+public sealed record CartLineView(int ProductId, int Quantity);
 
 public sealed record CartView(IReadOnlyList<CartLineView> Lines);
 
-public sealed record CatalogProduct(long Id, string Name, decimal Price, string Currency, int AvailableStock);
+public sealed record CatalogProduct(int Id, string Name, decimal Price, string Currency, int AvailableStock);
 
 /// <summary>A dependency that did not answer; checkout answers 503 rather than guessing.</summary>
 public sealed class DependencyUnavailableException(string service, Exception? inner = null)
@@ -53,7 +53,7 @@ public sealed class CartClient(HttpClient http)
 /// <summary>Catalog is the source of truth for names and prices.</summary>
 public sealed class CatalogClient(HttpClient http)
 {
-    public async Task<IReadOnlyList<CatalogProduct>> GetProductsAsync(IEnumerable<long> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CatalogProduct>> GetProductsAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
     {
         var list = string.Join(',', ids.Distinct());
         try

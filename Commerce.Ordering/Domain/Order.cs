@@ -124,7 +124,7 @@ public enum TransitionResult
     Refused,
 }
 
-public sealed record OrderLine(long ProductId, string Name, decimal UnitPrice, int Quantity)
+public sealed record OrderLine(int ProductId, string Name, decimal UnitPrice, int Quantity)
 {
     public decimal LineTotal => UnitPrice * Quantity;
 }

@@ -2,7 +2,7 @@ using Commerce.Ordering.Domain;
 
 namespace Commerce.Ordering.Orders;
 
-public sealed record OrderLineResponse(long ProductId, string Name, decimal UnitPrice, int Quantity, decimal LineTotal);
+public sealed record OrderLineResponse(int ProductId, string Name, decimal UnitPrice, int Quantity, decimal LineTotal);
 
 public sealed record CardResponse(string Brand, string Last4);
 

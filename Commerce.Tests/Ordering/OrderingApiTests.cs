@@ -93,7 +93,7 @@ public sealed class OrderingApiTests : IAsyncLifetime
         Assert.Equal("Submitted", order.GetProperty("status").GetString());
         Assert.Equal(179.98m, order.GetProperty("total").GetDecimal());
         var line = Assert.Single(order.GetProperty("lines").EnumerateArray());
-        Assert.Equal(7, line.GetProperty("productId").GetInt64());
+        Assert.Equal(7, line.GetProperty("productId").GetInt32());
         Assert.Equal("Trail Runner", line.GetProperty("name").GetString());
         Assert.Equal(89.99m, line.GetProperty("unitPrice").GetDecimal());
         Assert.Equal(2, line.GetProperty("quantity").GetInt32());

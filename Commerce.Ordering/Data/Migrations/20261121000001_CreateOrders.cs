@@ -36,7 +36,7 @@ public sealed class CreateOrders : Migration
 
             CREATE TABLE order_lines (
                 order_id uuid NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
-                product_id bigint NOT NULL,
+                product_id integer NOT NULL,
                 name varchar(200) NOT NULL,
                 unit_price numeric(12,2) NOT NULL,
                 quantity integer NOT NULL CHECK (quantity > 0),
