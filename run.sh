@@ -315,7 +315,7 @@ if [ ${#present[@]} -gt 0 ] && $build; then
   for name in "${present[@]}"; do
     if grep -q "${project[$name]}.csproj" Commerce.sln; then in_sln+=("$name"); else outside+=("$name"); fi
   done
-  build_log=$logs/build.log
+  build_log=$logs/build.log build_started=$SECONDS
   : > "$build_log"
   build_one() {
     dotnet build "$1" -c "$config" --disable-build-servers -nologo -v q -clp:ErrorsOnly >> "$build_log" 2>&1 9>&- \
@@ -331,6 +331,7 @@ if [ ${#present[@]} -gt 0 ] && $build; then
     build_one "$home/run/services.slnf"
   fi
   for name in "${outside[@]}"; do build_one "${project[$name]}/${project[$name]}.csproj"; done
+  say "built in $((SECONDS - build_started))s"
 fi
 for name in "${present[@]}"; do
   [ -f "$(dll "$name")" ] || fail "$(dll "$name") is missing: run without --no-build (or COMMERCE_CONFIGURATION=$config is not what was built)."
@@ -419,7 +420,15 @@ done
   fi
   for name in catalog cart ordering; do
     if [ -n "${service_pid[$name]:-}" ]; then
-      say "  $(printf '%-19s' "$name API") http://127.0.0.1:${port[$name]}/swagger  http://127.0.0.1:${port[$name]}/openapi/v1.json"
+      # Only what the service really serves is shown.
+      docs=''
+      for path in /swagger /openapi/v1.json; do
+        if curl -fs -o /dev/null -m 5 "http://127.0.0.1:${port[$name]}$path/" 9>&- \
+          || curl -fs -o /dev/null -m 5 "http://127.0.0.1:${port[$name]}$path" 9>&-; then
+          docs="$docs  http://127.0.0.1:${port[$name]}$path"
+        fi
+      done
+      say "  $(printf '%-19s' "$name API") http://127.0.0.1:${port[$name]}${docs:-  (serves no OpenAPI document yet)}"
     fi
   done
   say "  RabbitMQ management http://127.0.0.1:$mgmt_port  (user commerce, password in $secrets/rabbitmq-password)"
