@@ -119,6 +119,7 @@ if $reset; then
   say "--reset: wiping $home"
   find "$home" -mindepth 1 -maxdepth 1 ! -name run.lock -exec rm -rf {} +
 fi
+mkdir -p "$home/run"
 
 bash scripts/prerequisites.sh --servers openssl curl
 
