@@ -86,6 +86,7 @@ builder.AddProject<Projects.Commerce_Web>("web", launchProfileName: null)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithReference(identityDb).WaitFor(identityDb)
+    // Not used by Web yet; there for sharing its Data Protection keys between replicas (docs/deploy.md).
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(cart).WaitFor(cart)
