@@ -56,6 +56,13 @@ public sealed class CartService(CartStore store, CatalogClient catalog, IOptions
 
         // One batch call verifies the product and prices the rest of the cart for the answer.
         var lines = await store.ReadAsync(buyerId, cancellationToken);
+        var existing = lines.FirstOrDefault(l => l.ProductId == productId);
+        if (existing is null && lines.Count >= _limits.MaxLines)
+        {
+            // Checked again atomically when writing; this spares Catalog a call that cannot help.
+            return new CartOutcome.Conflict(_limits.CartFullMessage(productId));
+        }
+
         var lookup = await catalog.GetProductsAsync([productId, .. lines.Select(l => l.ProductId)], cancellationToken);
         if (!lookup.Reachable)
         {
@@ -69,7 +76,6 @@ public sealed class CartService(CartStore store, CatalogClient catalog, IOptions
         }
 
         // The shopper sees the current price when they set a quantity, so that becomes the price seen.
-        var existing = lines.FirstOrDefault(l => l.ProductId == productId);
         var line = new CartLine(productId, quantity, product.Price, product.Price, product.Currency, product.Name,
             existing?.AddedAt ?? time.GetUtcNow());
         var outcome = await store.SetLineAsync(buyerId, line, _limits.MaxLines, cancellationToken);

@@ -22,6 +22,9 @@ public sealed record CatalogLookup(IReadOnlyDictionary<int, ProductSnapshot>? Pr
 /// </summary>
 public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger)
 {
+    /// <summary>Catalog answers at most this many ids per request; carts within the default limits need one call.</summary>
+    public const int MaxIdsPerCall = 100;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<CatalogLookup> GetProductsAsync(IReadOnlyCollection<int> productIds, CancellationToken cancellationToken)
@@ -32,21 +35,34 @@ public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger
             return CatalogLookup.Found(new Dictionary<int, ProductSnapshot>());
         }
 
-        var path = "api/catalog/products?ids=" + string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)))
-            + "&pageSize=" + ids.Count.ToString(CultureInfo.InvariantCulture);
+        var products = new Dictionary<int, ProductSnapshot>();
+        foreach (var chunk in ids.Chunk(MaxIdsPerCall))
+        {
+            var failure = await ReadChunkAsync(chunk, products, cancellationToken);
+            if (failure is not null)
+            {
+                return CatalogLookup.Unreachable(failure);
+            }
+        }
+
+        return CatalogLookup.Found(products);
+    }
+
+    private async Task<string?> ReadChunkAsync(int[] ids, Dictionary<int, ProductSnapshot> products, CancellationToken cancellationToken)
+    {
+        var path = "api/catalog/products?ids=" + string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         try
         {
             using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                logger.LogWarning("Catalog answered {StatusCode} to a batch read of {Count} products", (int)response.StatusCode, ids.Count);
-                return CatalogLookup.Unreachable($"Catalog answered {(int)response.StatusCode}.");
+                logger.LogWarning("Catalog answered {StatusCode} to a batch read of {Count} products", (int)response.StatusCode, ids.Length);
+                return $"Catalog answered {(int)response.StatusCode}.";
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
             var wanted = ids.ToHashSet();
-            var products = new Dictionary<int, ProductSnapshot>();
             foreach (var item in Items(document.RootElement))
             {
                 var product = item.Deserialize<CatalogProduct>(Json);
@@ -57,13 +73,13 @@ public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger
                 }
             }
 
-            return CatalogLookup.Found(products);
+            return null;
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            logger.LogWarning("Catalog could not be read for {Count} products: {Reason}", ids.Count, ex.Message);
-            return CatalogLookup.Unreachable(ex.Message);
+            logger.LogWarning("Catalog could not be read for {Count} products: {Reason}", ids.Length, ex.Message);
+            return ex.Message;
         }
     }
 
