@@ -151,7 +151,9 @@ public sealed class ServerDirectory
         try
         {
             using var process = Process.GetProcessById(pid);
-            return process.StartTime.Ticks == started;
+            // .NET derives StartTime from a boot time each process computes for itself, so two
+            // processes see the same start a few microseconds apart; a reused pid starts much later.
+            return Math.Abs(process.StartTime.Ticks - started) < TimeSpan.TicksPerSecond;
         }
         catch (ArgumentException)
         {
