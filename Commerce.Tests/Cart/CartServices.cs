@@ -14,10 +14,10 @@ namespace Commerce.Tests.Cart;
 /// </summary>
 public sealed class CartServices : IAsyncDisposable
 {
-    private readonly ConnectionMultiplexer _redis;
+    private readonly ConnectionMultiplexer? _redis;
     private bool _catalogStopped;
 
-    private CartServices(KestrelApp catalog, KestrelApp cart, ConnectionMultiplexer redis, string keyPrefix)
+    private CartServices(KestrelApp catalog, KestrelApp cart, ConnectionMultiplexer? redis, string keyPrefix)
     {
         Catalog = catalog;
         Cart = cart;
@@ -28,11 +28,14 @@ public sealed class CartServices : IAsyncDisposable
     public KestrelApp Catalog { get; }
     public KestrelApp Cart { get; }
     public string KeyPrefix { get; }
-    public IDatabase Redis => _redis.GetDatabase();
+    /// <summary>The Cart's Redis, to look at what it stored.</summary>
+    public IDatabase Redis => (_redis ?? throw new InvalidOperationException("Started without a test connection to Redis.")).GetDatabase();
 
     /// <param name="cartSettings">Extra Cart settings (e.g. <c>Cart:MaxLines</c>).</param>
     /// <param name="redisConnectionString">A Redis of the Cart's own, for tests that take it down.</param>
-    public static async Task<CartServices> StartAsync(IDictionary<string, string?>? cartSettings = null, string? redisConnectionString = null)
+    /// <param name="connectTestClient">False when the test's own look into Redis could not connect (a wrong password).</param>
+    public static async Task<CartServices> StartAsync(IDictionary<string, string?>? cartSettings = null, string? redisConnectionString = null,
+        bool connectTestClient = true)
     {
         var servers = await TestServers.GetAsync();
         var scope = Guid.NewGuid().ToString("N");
@@ -55,7 +58,7 @@ public sealed class CartServices : IAsyncDisposable
         try
         {
             cart = await KestrelApp.StartServiceAsync(CartApp.Build, settings, CartApp.InitializeAsync);
-            var redis = await ConnectionMultiplexer.ConnectAsync(redisConnectionString ?? servers.Redis.ConnectionString);
+            var redis = connectTestClient ? await ConnectionMultiplexer.ConnectAsync(redisConnectionString ?? servers.Redis.ConnectionString) : null;
             return new CartServices(catalog, cart, redis, keyPrefix);
         }
         catch
@@ -113,7 +116,7 @@ public sealed class CartServices : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _redis.Dispose();
+        _redis?.Dispose();
         await Cart.DisposeAsync();
         await StopCatalogAsync();
     }
