@@ -61,6 +61,78 @@ public sealed class CartApiTests(CartFixture fixture) : IClassFixture<CartFixtur
         Assert.False(await Services.Redis.KeyExistsAsync(Services.CartKey(buyer)));
     }
 
+    // Tests that change products in Catalog use products from index 50 on, which no other test reads.
+
+    [Fact]
+    public async Task A_price_change_shows_the_new_price_the_price_seen_and_a_warning()
+    {
+        var product = P(55);
+        using var client = Services.CartClient(NewBuyer());
+        await (await client.SetQuantityAsync(product.Id(), 2)).ReadJsonAsync();
+        var newPrice = product.Price() + 10.05m;
+
+        await Services.SetPriceAsync(product.Id(), newPrice);
+
+        var cart = await client.GetCartAsync();
+        var line = Assert.Single(cart.Lines());
+        Assert.Equal(newPrice, line.GetProperty("unitPrice").GetDecimal());
+        Assert.Equal(product.Price(), line.GetProperty("priceSeen").GetDecimal());
+        Assert.True(line.GetProperty("priceChanged").GetBoolean());
+        Assert.Equal(["PriceChanged"], line.WarningCodes());
+        Assert.Contains("went up", line.GetProperty("warnings")[0].GetProperty("message").GetString());
+        Assert.Equal(newPrice * 2, cart.GetProperty("total").GetDecimal());
+
+        // Setting the quantity again is done with the new price in view: the warning is acknowledged.
+        cart = await (await client.SetQuantityAsync(product.Id(), 3)).ReadJsonAsync();
+        line = Assert.Single(cart.Lines());
+        Assert.Equal(newPrice, line.GetProperty("priceSeen").GetDecimal());
+        Assert.Empty(line.WarningCodes());
+        Assert.Equal(newPrice * 3, cart.GetProperty("total").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Short_or_no_stock_shows_a_warning()
+    {
+        var product = P(56);
+        using var client = Services.CartClient(NewBuyer());
+        await (await client.SetQuantityAsync(product.Id(), 5)).ReadJsonAsync();
+
+        await Services.SetStockAsync(product.Id(), 2);
+        var line = Assert.Single((await client.GetCartAsync()).Lines());
+        Assert.Equal(["StockShort"], line.WarningCodes());
+        Assert.Equal(2, line.GetProperty("availableStock").GetInt32());
+        Assert.Contains("Only 2", line.GetProperty("warnings")[0].GetProperty("message").GetString());
+
+        await Services.SetStockAsync(product.Id(), 0);
+        line = Assert.Single((await client.GetCartAsync()).Lines());
+        Assert.Equal(["OutOfStock"], line.WarningCodes());
+
+        await Services.SetStockAsync(product.Id(), 50);
+        Assert.Empty(Assert.Single((await client.GetCartAsync()).Lines()).WarningCodes());
+    }
+
+    [Fact]
+    public async Task A_product_removed_from_the_catalog_is_flagged_and_left_out_of_the_total()
+    {
+        var (kept, removed) = (P(57), P(58));
+        using var client = Services.CartClient(NewBuyer());
+        await (await client.SetQuantityAsync(kept.Id(), 1)).ReadJsonAsync();
+        await (await client.SetQuantityAsync(removed.Id(), 1)).ReadJsonAsync();
+
+        await Services.DeleteProductAsync(removed.Id());
+
+        var cart = await client.GetCartAsync();
+        var gone = cart.Lines().Single(l => l.GetProperty("productId").GetInt32() == removed.Id());
+        Assert.False(gone.GetProperty("available").GetBoolean());
+        Assert.Equal(["ProductUnavailable"], gone.WarningCodes());
+        Assert.Equal(kept.Price(), cart.GetProperty("total").GetDecimal());
+
+        // It can no longer be added, and the buyer can remove it.
+        await (await client.SetQuantityAsync(removed.Id(), 2)).ReadProblemAsync(HttpStatusCode.NotFound);
+        cart = await (await client.DeleteAsync($"api/cart/items/{removed.Id()}")).ReadJsonAsync();
+        Assert.Equal([kept.Id()], cart.Lines().Select(l => l.GetProperty("productId").GetInt32()));
+    }
+
     [Fact]
     public async Task Two_buyers_stay_apart()
     {

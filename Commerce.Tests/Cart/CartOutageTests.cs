@@ -17,6 +17,10 @@ public sealed class CartOutageTests
         await (await client.SetQuantityAsync(products[0].Id(), 2)).ReadJsonAsync();
         await (await client.SetQuantityAsync(products[1].Id(), 1)).ReadJsonAsync();
 
+        // The cart hears of a new price on a read, then Catalog goes away.
+        var newPrice = products[0].Price() + 1.50m;
+        await services.SetPriceAsync(products[0].Id(), newPrice);
+        Assert.Equal(newPrice, (await client.GetCartAsync()).Lines()[0].GetProperty("unitPrice").GetDecimal());
         await services.StopCatalogAsync();
 
         var cart = await client.GetCartAsync();
@@ -24,9 +28,12 @@ public sealed class CartOutageTests
         Assert.Equal(["CatalogUnavailable"], cart.WarningCodes());
         Assert.Equal([products[0].Id(), products[1].Id()], cart.Lines().Select(l => l.GetProperty("productId").GetInt32()));
         Assert.All(cart.Lines(), l => Assert.Equal(["PriceNotVerified"], l.WarningCodes()));
-        Assert.Equal(products[0].Price(), cart.Lines()[0].GetProperty("unitPrice").GetDecimal());
+        // The last price seen, not the price when added, with the price seen kept for comparison.
+        Assert.Equal(newPrice, cart.Lines()[0].GetProperty("unitPrice").GetDecimal());
+        Assert.Equal(products[0].Price(), cart.Lines()[0].GetProperty("priceSeen").GetDecimal());
+        Assert.Equal(products[1].Price(), cart.Lines()[1].GetProperty("unitPrice").GetDecimal());
         Assert.Equal(products[0].GetProperty("name").GetString(), cart.Lines()[0].GetProperty("name").GetString());
-        Assert.Equal(products[0].Price() * 2 + products[1].Price(), cart.GetProperty("total").GetDecimal());
+        Assert.Equal(newPrice * 2 + products[1].Price(), cart.GetProperty("total").GetDecimal());
 
         // Nothing can be added or changed without Catalog confirming it: 503, Retry-After, cart unchanged.
         foreach (var (id, quantity) in new[] { (products[2].Id(), 1), (products[0].Id(), 5) })

@@ -98,6 +98,41 @@ public sealed class CartServices : IAsyncDisposable
         return [.. page.GetProperty("items").EnumerateArray().Select(e => e.Clone())];
     }
 
+    /// <summary>Changes a product's price through Catalog's admin API, as the back office would.</summary>
+    public async Task SetPriceAsync(int id, decimal price)
+    {
+        var product = await ProductAsync(id);
+        using var admin = CatalogAdmin();
+        using var response = await admin.PutAsJsonAsync($"api/catalog/products/{id}", new
+        {
+            sku = product.GetProperty("sku").GetString(),
+            name = product.GetProperty("name").GetString(),
+            description = product.GetProperty("description").GetString(),
+            brand = product.GetProperty("brand").GetString(),
+            category = product.GetProperty("category").GetString(),
+            price,
+            currency = product.GetProperty("currency").GetString(),
+            version = product.GetProperty("version").GetInt32(),
+        });
+        Assert.True(response.IsSuccessStatusCode, $"Catalog refused the price change: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Brings a product's available stock to <paramref name="available"/> through Catalog's admin API.</summary>
+    public async Task SetStockAsync(int id, int available)
+    {
+        var current = (await ProductAsync(id)).GetProperty("availableStock").GetInt32();
+        using var admin = CatalogAdmin();
+        using var response = await admin.PostAsJsonAsync($"api/catalog/products/{id}/stock", new { delta = available - current });
+        Assert.True(response.IsSuccessStatusCode, $"Catalog refused the stock change: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public async Task DeleteProductAsync(int id)
+    {
+        using var admin = CatalogAdmin();
+        using var response = await admin.DeleteAsync($"api/catalog/products/{id}");
+        Assert.True(response.IsSuccessStatusCode, $"Catalog refused the delete: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     public async Task<JsonElement> ProductAsync(int id)
     {
         using var client = Catalog.CreateClient();
