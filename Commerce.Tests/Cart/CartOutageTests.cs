@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Commerce.Cart.Domain;
+using Commerce.Cart.Storage;
 using Commerce.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Commerce.Tests.Cart;
 
@@ -51,6 +54,29 @@ public sealed class CartOutageTests
         cart = await (await client.DeleteAsync($"api/cart/items/{products[1].Id()}")).ReadJsonAsync();
         Assert.Equal([products[0].Id()], cart.Lines().Select(l => l.GetProperty("productId").GetInt32()));
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("api/cart")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_catalog_slower_than_the_cart_waits_for_counts_as_unreachable()
+    {
+        // Catalog is up, but the cart gives it 1 ms: reads fall back at once instead of waiting.
+        await using var services = await CartServices.StartAsync(new Dictionary<string, string?> { ["Cart:CatalogTimeout"] = "00:00:00.001" });
+        var product = (await services.ProductsAsync(1))[0];
+        var buyer = $"buyer-{Guid.NewGuid():N}";
+        using var client = services.CartClient(buyer);
+
+        var refused = await client.SetQuantityAsync(product.Id(), 1);
+        await refused.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.False(await services.Redis.KeyExistsAsync(services.CartKey(buyer)));
+
+        // A line stored earlier (as if added while Catalog was quick) reads with its last price.
+        var store = services.Cart.App.Services.GetRequiredService<CartStore>();
+        await store.SetLineAsync(buyer, new CartLine(product.Id(), 2, 10.00m, 12.00m, "EUR", "Stored", DateTimeOffset.UtcNow), 100, default);
+        var cart = await client.GetCartAsync();
+        Assert.False(cart.GetProperty("pricesVerified").GetBoolean());
+        Assert.Equal(12.00m, cart.Lines()[0].GetProperty("unitPrice").GetDecimal());
+        Assert.Equal(24.00m, cart.GetProperty("total").GetDecimal());
     }
 
     [Fact]
