@@ -62,8 +62,8 @@ public sealed class CartOutageTests(ITestOutputHelper output)
     [Fact]
     public async Task A_catalog_slower_than_the_cart_waits_for_counts_as_unreachable()
     {
-        // Catalog is up, but the cart gives it 1 ms: reads fall back at once instead of waiting.
-        await using var services = await CartServices.StartAsync(new Dictionary<string, string?> { ["Cart:CatalogTimeout"] = "00:00:00.001" });
+        // Catalog is up, but the cart gives it one tick (its timer fires at once): reads fall back instead of waiting.
+        await using var services = await CartServices.StartAsync(new Dictionary<string, string?> { ["Cart:CatalogTimeout"] = "00:00:00.0000001" });
         var product = (await services.ProductsAsync(1))[0];
         var buyer = $"buyer-{Guid.NewGuid():N}";
         using var client = services.CartClient(buyer);
