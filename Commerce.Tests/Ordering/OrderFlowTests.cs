@@ -109,7 +109,9 @@ public sealed class OrderFlowTests(ITestOutputHelper output) : IAsyncLifetime
         var product = await slow.CreateProductAsync(30m, stock: 4);
         await slow.AddToCartAsync("flow-buyer-5", product, 4);
         var response = await slow.CheckoutAsync("flow-buyer-5", Guid.NewGuid().ToString());
-        var orderId = (await CatalogService.JsonAsync(response)).GetProperty("id").GetGuid();
+        var accepted = await CatalogService.JsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"checkout answered {(int)response.StatusCode}: {accepted}");
+        var orderId = accepted.GetProperty("id").GetGuid();
 
         using var buyer = ShopServices.As(slow.Ordering, TestTokens.For("flow-buyer-5"));
         var cancel = await buyer.PostAsync($"api/orders/{orderId}/cancel", null);
