@@ -133,6 +133,43 @@ public sealed class OrderFlowTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_admin_price_change_is_published_and_the_next_order_pays_the_new_price()
+    {
+        var product = await _shop.CreateProductAsync(10m, stock: 10);
+        using var admin = ShopServices.As(_shop.Catalog, TestTokens.Admin());
+        var current = await CatalogService.JsonAsync(await admin.GetAsync($"api/catalog/products/{product}"));
+        var update = await admin.PutAsJsonAsync($"api/catalog/products/{product}", new
+        {
+            sku = current.GetProperty("sku").GetString(),
+            name = current.GetProperty("name").GetString(),
+            description = current.GetProperty("description").GetString(),
+            brand = current.GetProperty("brand").GetString(),
+            category = current.GetProperty("category").GetString(),
+            price = 12.50m,
+            currency = "USD",
+            version = current.GetProperty("version").GetInt32(),
+        });
+        Assert.True(update.IsSuccessStatusCode, $"the price change answered {(int)update.StatusCode}: {await update.Content.ReadAsStringAsync()}");
+
+        // The event left through the outbox: it is in Catalog's outbox, marked sent by the relay.
+        await WaitUntilAsync(async () =>
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(_shop.CatalogConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM outbox_messages WHERE aggregate_id = $1 AND message_type LIKE 'Commerce.Contracts.ProductPriceChanged%' AND sent_at IS NOT NULL AND payload->>'newPrice' = '12.50'", conn)
+            {
+                Parameters = { new() { Value = $"product:{product}" } },
+            };
+            return (long)(await cmd.ExecuteScalarAsync())! == 1;
+        });
+
+        var orderId = await _shop.PlaceOrderAsync("flow-buyer-6", product, 2);
+        var order = await _shop.WaitForFinalAsync("flow-buyer-6", orderId);
+        Assert.Equal(25.00m, order.GetProperty("total").GetDecimal());
+    }
+
+    [Fact]
     public async Task Flash_sale_500_buyers_for_50_units_sells_exactly_50()
     {
         var product = await _shop.CreateProductAsync(99m, stock: 50, name: "Flash Sale Console");
