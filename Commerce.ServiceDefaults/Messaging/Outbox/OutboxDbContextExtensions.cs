@@ -23,6 +23,20 @@ public static class OutboxDbContextExtensions
         return message;
     }
 
+    /// <summary>
+    /// Adds <paramref name="event"/> to the outbox unless an event with the same
+    /// <see cref="Commerce.Contracts.IntegrationEvent.EventId"/> is there already. For replies whose
+    /// id is derived from what they answer: a redelivered request writes the same reply once.
+    /// </summary>
+    public static async Task AddOutboxMessageOnceAsync<TEvent>(this DbContext db, string aggregateId, TEvent @event, CancellationToken cancellationToken)
+        where TEvent : Commerce.Contracts.IntegrationEvent
+    {
+        if (!await db.Set<OutboxMessage>().AnyAsync(m => m.MessageId == @event.EventId, cancellationToken))
+        {
+            db.AddOutboxMessage(aggregateId, @event);
+        }
+    }
+
     /// <summary>Maps <see cref="OutboxMessage"/>; create the table with <see cref="CreateOutboxTable"/>.</summary>
     public static ModelBuilder MapOutbox(this ModelBuilder modelBuilder, string table = DefaultOutboxTable, string? schema = null)
     {
