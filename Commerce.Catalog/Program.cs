@@ -45,7 +45,9 @@ public static class CatalogApp
         builder.Services.AddScoped<ProductReader>();
         builder.Services.AddScoped<ProductCommands>();
         builder.Services.AddSingleton<StockReservations>();
-        builder.Services.AddSingleton<IProductSearch, PostgresProductSearch>();
+        builder.Services.AddSingleton<SearchResultCache>();
+        builder.Services.AddSingleton<PostgresProductSearch>();
+        builder.Services.AddSingleton<IProductSearch, CachedProductSearch>();
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
