@@ -96,45 +96,44 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var words = SearchText.Words(text);
-        var tsQuery = await BuildTsQueryAsync(connection, words, cancellationToken);
-        if (tsQuery is null)
+        // Names first; brand and category words only when no name matches (e.g. a brand typed so far).
+        foreach (var weights in (string[])["A", "AB"])
         {
-            return [];
-        }
-
-        // Nearest names first by trigram word distance, walked in order along the GiST index and
-        // stopped early, so a word that matches thousands of products costs no more than a rare one.
-        const string sql = """
-            SELECT name FROM products
-            WHERE search_vector @@ to_tsquery('english', @q)
-            ORDER BY @text <<-> name, id
-            LIMIT @limit
-            """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = tsQuery });
-        // The cleaned words, never the raw text: PostgreSQL text cannot hold every string a URL can.
-        command.Parameters.Add(new NpgsqlParameter("text", NpgsqlDbType.Text) { Value = string.Join(' ', words) });
-        // Several products share a name (colours, generations): read more, keep distinct ones.
-        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit * 5 });
-        var names = new List<string>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (names.Count < limit && await reader.ReadAsync(cancellationToken))
-        {
-            var name = reader.GetString(0);
-            if (!names.Contains(name))
+            var tsQuery = await BuildTsQueryAsync(connection, words, cancellationToken, weights);
+            if (tsQuery is null)
             {
-                names.Add(name);
+                return [];
+            }
+
+            // No ORDER BY: the scan stops after a handful of matches instead of ranking thousands,
+            // and any name that completes every word is a fair completion. Shorter (more general)
+            // names are offered first.
+            await using var command = new NpgsqlCommand("SELECT DISTINCT name FROM (SELECT name FROM products WHERE search_vector @@ to_tsquery('english', $1) LIMIT $2) n", connection);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = tsQuery });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit * 8 });
+            var names = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    names.Add(reader.GetString(0));
+                }
+            }
+
+            if (names.Count > 0)
+            {
+                return names.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Take(limit).ToList();
             }
         }
 
-        return names;
+        return [];
     }
 
     /// <summary>
     /// <c>(word:* | correction:*) &amp; …</c>, or null when there is no word. Words are letters and
     /// digits only (<see cref="SearchText"/>), so they cannot carry tsquery operators.
     /// </summary>
-    private static async Task<string?> BuildTsQueryAsync(NpgsqlConnection connection, IReadOnlyList<string> words, CancellationToken cancellationToken)
+    private static async Task<string?> BuildTsQueryAsync(NpgsqlConnection connection, IReadOnlyList<string> words, CancellationToken cancellationToken, string weights = "")
     {
         if (words.Count == 0)
         {
@@ -155,7 +154,7 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
             }
         }
 
-        return string.Join(" & ", words.Select(w => corrections.TryGetValue(w, out var c) ? $"({Quote(w)}:* | {Quote(c)}:*)" : $"{Quote(w)}:*"));
+        return string.Join(" & ", words.Select(w => corrections.TryGetValue(w, out var c) ? $"({Quote(w)}:*{weights} | {Quote(c)}:*{weights})" : $"{Quote(w)}:*{weights}"));
     }
 
     // Catalogue words come from PostgreSQL's parser and may hold any character: quote every operand.
