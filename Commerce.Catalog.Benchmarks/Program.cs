@@ -161,9 +161,12 @@ async Task LoadAsync(BenchmarkOptions o)
             await import.CompleteAsync();
         }
 
-        await using (var analyze = new NpgsqlCommand("ANALYZE products; ANALYZE search_terms;", connection))
+        // What autovacuum does shortly after a bulk load: statistics, and the visibility map that
+        // lets the facet index answer without visiting rows.
+        foreach (var sql in (string[])["VACUUM ANALYZE products", "VACUUM ANALYZE search_terms"])
         {
-            await analyze.ExecuteNonQueryAsync();
+            await using var vacuum = new NpgsqlCommand(sql, connection);
+            await vacuum.ExecuteNonQueryAsync();
         }
 
         Console.WriteLine($"Loaded {o.Products - existing:N0} products in {loading.Elapsed.TotalSeconds:0.0} s");
