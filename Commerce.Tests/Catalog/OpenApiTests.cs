@@ -11,12 +11,15 @@ public sealed class OpenApiTests
     [InlineData("Production", HttpStatusCode.NotFound)]
     public async Task Swagger_ui_is_served_in_development_only_and_the_document_always(string environment, HttpStatusCode swagger)
     {
+        var servers = await TestServers.GetAsync();
         var settings = TestTokens.ServiceSettings();
         settings["environment"] = environment;
-        // Never reaches the database: the app is built and started without InitializeAsync.
-        settings["ConnectionStrings:catalogdb"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none";
-        settings["ConnectionStrings:cache"] = "127.0.0.1:1";
-        await using var app = await KestrelApp.StartServiceAsync(CatalogApp.Build, settings);
+        settings["ConnectionStrings:catalogdb"] = servers.Postgres.ConnectionString(PostgresServer.UniqueDatabaseName("catalog_openapi")) + ";Persist Security Info=true";
+        settings["ConnectionStrings:cache"] = servers.Redis.ConnectionString;
+        // Not used by the catalog yet; set so that the test keeps working once it consumes order events.
+        settings["ConnectionStrings:messaging"] = servers.RabbitMq.ConnectionString();
+        settings["Catalog:CacheKeyPrefix"] = $"openapi-{Guid.NewGuid():N}";
+        await using var app = await KestrelApp.StartServiceAsync(CatalogApp.Build, settings, CatalogApp.InitializeAsync);
         using var client = app.CreateClient();
 
         using var ui = await client.GetAsync("swagger/index.html");
