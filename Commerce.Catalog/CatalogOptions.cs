@@ -8,6 +8,9 @@ public sealed class CatalogOptions
     /// <summary>How long a cached product lives in Redis; invalidation normally replaces it sooner.</summary>
     public TimeSpan ProductCacheTtl { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long a search result page is reused; zero turns the search cache off.</summary>
+    public TimeSpan SearchCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Prefix of every Redis key, so several catalogues (or test classes) can share one Redis.</summary>
     public string CacheKeyPrefix { get; set; } = "catalog";
 

@@ -57,7 +57,9 @@ public static class CatalogApp
         builder.Services.AddScoped<ProductCommands>();
         builder.Services.AddScoped<IProductChangeObserver, OutboxProductEvents>();
         builder.Services.AddSingleton<StockReservations>();
-        builder.Services.AddSingleton<IProductSearch, PostgresProductSearch>();
+        builder.Services.AddSingleton<SearchResultCache>();
+        builder.Services.AddSingleton<PostgresProductSearch>();
+        builder.Services.AddSingleton<IProductSearch, CachedProductSearch>();
         builder.Services.AddOpenApi();
 
         var app = builder.Build();

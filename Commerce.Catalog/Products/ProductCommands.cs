@@ -26,7 +26,7 @@ public sealed record CommandResult(CommandError Error, Product? Product = null, 
 /// The admin changes to products. Each runs in one transaction that also tells the
 /// <see cref="IProductChangeObserver"/>s, then replaces the cached copy once it has committed.
 /// </summary>
-public sealed class ProductCommands(CatalogDbContext db, ProductCache cache, IEnumerable<IProductChangeObserver> observers, TimeProvider time)
+public sealed class ProductCommands(CatalogDbContext db, ProductCache cache, SearchResultCache searchCache, IEnumerable<IProductChangeObserver> observers, TimeProvider time)
 {
     public async Task<CommandResult> CreateAsync(ProductDetails details, int initialStock, CancellationToken cancellationToken)
     {
@@ -106,6 +106,7 @@ public sealed class ProductCommands(CatalogDbContext db, ProductCache cache, IEn
 
         await transaction.CommitAsync(cancellationToken);
         await cache.InvalidateDeletedAsync(id);
+        await searchCache.InvalidateAllAsync();
         return CommandResult.Ok(product);
     }
 
@@ -163,6 +164,7 @@ public sealed class ProductCommands(CatalogDbContext db, ProductCache cache, IEn
 
         await transaction.CommitAsync(cancellationToken);
         await cache.InvalidateAsync(product.Id, product.Version);
+        await searchCache.InvalidateAllAsync();
         return CommandResult.Ok(product);
     }
 

@@ -43,4 +43,6 @@ public sealed record SuggestResponse(string Q, IReadOnlyList<string> Suggestions
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ProductResponse))]
+[JsonSerializable(typeof(Search.ProductSearchResult))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class CatalogJson : JsonSerializerContext;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Commerce.Catalog.Products;
 using Npgsql;
 using NpgsqlTypes;
@@ -35,98 +34,106 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
             }
         }
 
-        var textFilter = tsQuery is null ? "TRUE" : "search_vector @@ to_tsquery('english', @q)";
-        var rank = tsQuery is null ? "0::real" : "ts_rank(search_vector, to_tsquery('english', @q))";
+        var textFilter = tsQuery is null ? "TRUE" : "search_vector @@ to_tsquery('english', $1)";
         var order = query.Sort switch
         {
-            ProductSort.Relevance when tsQuery is not null => "rank DESC, id",
+            ProductSort.Relevance when tsQuery is not null => "ts_rank(search_vector, to_tsquery('english', $1)) DESC, id",
             ProductSort.PriceAscending => "price, id",
             ProductSort.PriceDescending => "price DESC, id",
             ProductSort.Name => "name, id",
             _ => "created_at DESC, id",
         };
+        const string priceFilter = "($2::numeric IS NULL OR price >= $2) AND ($3::numeric IS NULL OR price <= $3)";
 
-        // One statement, one scan of the matches: the total, both facets and the page come from it.
-        var sql = $"""
-            WITH m AS MATERIALIZED (
-                SELECT id, brand, category, price, name, created_at, {rank} AS rank
-                FROM products
-                WHERE {textFilter}
-                  AND (@min_price IS NULL OR price >= @min_price)
-                  AND (@max_price IS NULL OR price <= @max_price)
-            )
-            SELECT
-              (SELECT count(*) FROM m
-                WHERE (@brand IS NULL OR brand = @brand) AND (@category IS NULL OR category = @category)),
-              (SELECT coalesce(json_agg(json_build_object('name', brand, 'count', n) ORDER BY n DESC, brand), '[]'::json)
-                 FROM (SELECT brand, count(*) AS n FROM m WHERE @category IS NULL OR category = @category GROUP BY brand) b),
-              (SELECT coalesce(json_agg(json_build_object('name', category, 'count', n) ORDER BY n DESC, category), '[]'::json)
-                 FROM (SELECT category, count(*) AS n FROM m WHERE @brand IS NULL OR brand = @brand GROUP BY category) c),
-              (SELECT coalesce(array_agg(id ORDER BY ord), ARRAY[]::int[])
-                 FROM (SELECT id, row_number() OVER (ORDER BY {order}) AS ord FROM m
-                       WHERE (@brand IS NULL OR brand = @brand) AND (@category IS NULL OR category = @category)
-                       ORDER BY {order} LIMIT @limit OFFSET @offset) p)
-            """;
+        // Two statements, one round trip. Counting by (brand, category) pair needs no ranking and
+        // gives the total and both facets (each ignoring only its own filter); only the page is ranked.
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand($"SELECT brand, category, count(*) FROM products WHERE {textFilter} AND {priceFilter} GROUP BY brand, category"),
+                new NpgsqlBatchCommand($"""
+                    SELECT id FROM products
+                    WHERE {textFilter} AND {priceFilter}
+                      AND ($4::text IS NULL OR brand = $4) AND ($5::text IS NULL OR category = $5)
+                    ORDER BY {order} LIMIT $6 OFFSET $7
+                    """),
+            },
+        };
+        foreach (var command in batch.BatchCommands)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)tsQuery ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Numeric, Value = (object?)query.MinPrice ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Numeric, Value = (object?)query.MaxPrice ?? DBNull.Value });
+        }
 
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = (object?)tsQuery ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("min_price", NpgsqlDbType.Numeric) { Value = (object?)query.MinPrice ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("max_price", NpgsqlDbType.Numeric) { Value = (object?)query.MaxPrice ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("brand", NpgsqlDbType.Text) { Value = (object?)query.Brand ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("category", NpgsqlDbType.Text) { Value = (object?)query.Category ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = query.PageSize });
-        command.Parameters.Add(new NpgsqlParameter("offset", NpgsqlDbType.Integer) { Value = (query.Page - 1) * query.PageSize });
+        var page = batch.BatchCommands[1].Parameters;
+        page.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.Brand ?? DBNull.Value });
+        page.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.Category ?? DBNull.Value });
+        page.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.PageSize });
+        page.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (query.Page - 1) * query.PageSize });
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var total = reader.GetInt64(0);
-        var brands = JsonSerializer.Deserialize<List<FacetCount>>(reader.GetString(1), JsonSerializerOptions.Web) ?? [];
-        var categories = JsonSerializer.Deserialize<List<FacetCount>>(reader.GetString(2), JsonSerializerOptions.Web) ?? [];
-        var ids = reader.GetFieldValue<int[]>(3);
-        return new ProductSearchResult(ids, total, brands, categories);
+        var pairs = new List<(string Brand, string Category, long Count)>();
+        var ids = new List<int>(query.PageSize);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                pairs.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt32(0));
+            }
+        }
+
+        return Facets.Count(pairs, query.Brand, query.Category, ids);
     }
 
     public async Task<IReadOnlyList<string>> SuggestAsync(string text, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var words = SearchText.Words(text);
-        var tsQuery = await BuildTsQueryAsync(connection, words, cancellationToken);
-        if (tsQuery is null)
+        // Names first; brand and category words only when no name matches (e.g. a brand typed so far).
+        foreach (var weights in (string[])["A", "AB"])
         {
-            return [];
+            var tsQuery = await BuildTsQueryAsync(connection, words, cancellationToken, weights);
+            if (tsQuery is null)
+            {
+                return [];
+            }
+
+            // No ORDER BY: the scan stops after a handful of matches instead of ranking thousands,
+            // and any name that completes every word is a fair completion. Shorter (more general)
+            // names are offered first.
+            await using var command = new NpgsqlCommand("SELECT DISTINCT name FROM (SELECT name FROM products WHERE search_vector @@ to_tsquery('english', $1) LIMIT $2) n", connection);
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = tsQuery });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit * 8 });
+            var names = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    names.Add(reader.GetString(0));
+                }
+            }
+
+            if (names.Count > 0)
+            {
+                return names.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Take(limit).ToList();
+            }
         }
 
-        // Ranked on the name alone: a completion should read like what the shopper is typing.
-        const string sql = """
-            SELECT name FROM (
-                SELECT name, max(ts_rank(search_vector, q, 0) + similarity(name, @text)) AS score
-                FROM products, to_tsquery('english', @q) AS q
-                WHERE search_vector @@ q
-                GROUP BY name
-            ) s
-            ORDER BY score DESC, name
-            LIMIT @limit
-            """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = tsQuery });
-        // The cleaned words, never the raw text: PostgreSQL text cannot hold every string a URL can.
-        command.Parameters.Add(new NpgsqlParameter("text", NpgsqlDbType.Text) { Value = string.Join(' ', words) });
-        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
-        var names = new List<string>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
+        return [];
     }
 
     /// <summary>
     /// <c>(word:* | correction:*) &amp; …</c>, or null when there is no word. Words are letters and
     /// digits only (<see cref="SearchText"/>), so they cannot carry tsquery operators.
     /// </summary>
-    private static async Task<string?> BuildTsQueryAsync(NpgsqlConnection connection, IReadOnlyList<string> words, CancellationToken cancellationToken)
+    private static async Task<string?> BuildTsQueryAsync(NpgsqlConnection connection, IReadOnlyList<string> words, CancellationToken cancellationToken, string weights = "")
     {
         if (words.Count == 0)
         {
@@ -147,7 +154,7 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
             }
         }
 
-        return string.Join(" & ", words.Select(w => corrections.TryGetValue(w, out var c) ? $"({Quote(w)}:* | {Quote(c)}:*)" : $"{Quote(w)}:*"));
+        return string.Join(" & ", words.Select(w => corrections.TryGetValue(w, out var c) ? $"({Quote(w)}:*{weights} | {Quote(c)}:*{weights})" : $"{Quote(w)}:*{weights}"));
     }
 
     // Catalogue words come from PostgreSQL's parser and may hold any character: quote every operand.

@@ -171,3 +171,39 @@ public sealed class CacheOutageTests
         return default;
     }
 }
+
+public sealed class SearchCacheTests(CatalogService catalog) : IClassFixture<CatalogService>
+{
+    [Fact]
+    public async Task Search_results_are_reused_until_a_product_changes_on_any_replica()
+    {
+        var first = await catalog.GetJsonAsync("api/catalog/products?q=dumbbells&pageSize=100");
+        var total = first.GetProperty("total").GetInt64();
+        Assert.True(total > 0);
+
+        // Behind the service's back: the cached page still answers.
+        await using (var connection = new NpgsqlConnection(catalog.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("UPDATE products SET name = 'Plain Kettlebell', description = 'Cast iron.' WHERE id = (SELECT min(id) FROM products WHERE name LIKE '%Dumbbells%')", connection);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal(total, (await catalog.GetJsonAsync("api/catalog/products?q=dumbbells&pageSize=100")).GetProperty("total").GetInt64());
+
+        // Any admin change, made on another replica, starts a new generation everywhere.
+        await using var replica = await CatalogService.StartAsync(catalog.ConnectionString, (await TestServers.GetAsync()).Redis.ConnectionString, catalog.CachePrefix);
+        using var admin = replica.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Admin());
+        using var created = await admin.PostAsJsonAsync("api/catalog/products", new
+        {
+            sku = "FIT-GEN-000001", name = "Hex Dumbbells Pair", description = "Rubber coated.", brand = "Lotus Motion", category = "Yoga & Fitness", price = 39.90m, availableStock = 4,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var after = await catalog.GetJsonAsync("api/catalog/products?q=dumbbells&pageSize=100");
+        Assert.Equal(total, after.GetProperty("total").GetInt64()); // one renamed away, one added
+        Assert.Contains(after.GetProperty("items").EnumerateArray(), i => i.GetProperty("name").GetString() == "Hex Dumbbells Pair");
+        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), i => i.GetProperty("name").GetString() == "Plain Kettlebell");
+    }
+}

@@ -127,3 +127,27 @@ public sealed class CatalogDomainTests
         Assert.Equal(100_000, more.Count);
     }
 }
+
+public sealed class FacetTests
+{
+    private static readonly (string, string, long)[] Pairs = [("A", "Shoes", 3), ("A", "Bags", 2), ("B", "Shoes", 4), ("C", "Bags", 1)];
+
+    [Fact]
+    public void Without_filters_facets_sum_to_the_total()
+    {
+        var result = Commerce.Catalog.Search.Facets.Count(Pairs, null, null, [1, 2]);
+        Assert.Equal(10, result.Total);
+        Assert.Equal([("A", 5L), ("B", 4L), ("C", 1L)], result.Brands.Select(b => (b.Name, b.Count)).ToArray());
+        Assert.Equal([("Shoes", 7L), ("Bags", 3L)], result.Categories.Select(c => (c.Name, c.Count)).ToArray());
+        Assert.Equal([1, 2], result.ProductIds);
+    }
+
+    [Fact]
+    public void Each_facet_ignores_only_its_own_filter()
+    {
+        var result = Commerce.Catalog.Search.Facets.Count(Pairs, "A", "Shoes", []);
+        Assert.Equal(3, result.Total);
+        Assert.Equal([("B", 4L), ("A", 3L)], result.Brands.Select(b => (b.Name, b.Count)).ToArray());
+        Assert.Equal([("Shoes", 3L), ("Bags", 2L)], result.Categories.Select(c => (c.Name, c.Count)).ToArray());
+    }
+}

@@ -95,6 +95,17 @@ public sealed class SearchTests(CatalogService catalog) : IClassFixture<CatalogS
     }
 
     [Fact]
+    public async Task Suggest_falls_back_to_brand_and_category_when_no_name_matches()
+    {
+        var body = await catalog.GetJsonAsync("api/catalog/suggest?q=brewm");
+        var suggestions = body.GetProperty("suggestions").EnumerateArray().Select(s => s.GetString()!).ToArray();
+        Assert.NotEmpty(suggestions);
+        var brewmaster = await catalog.GetJsonAsync("api/catalog/products?brand=Brewmaster&pageSize=100");
+        var names = brewmaster.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()).ToHashSet();
+        Assert.All(suggestions, s => Assert.Contains(s, names));
+    }
+
+    [Fact]
     public async Task Suggest_with_nothing_typed_is_empty()
     {
         var body = await catalog.GetJsonAsync("api/catalog/suggest?q=");
