@@ -14,10 +14,9 @@ public sealed class OpenApiTests
         var servers = await TestServers.GetAsync();
         var settings = TestTokens.ServiceSettings();
         settings["environment"] = environment;
-        settings["ConnectionStrings:catalogdb"] = servers.Postgres.ConnectionString(PostgresServer.UniqueDatabaseName("catalog_openapi")) + ";Persist Security Info=true";
+        settings["ConnectionStrings:catalogdb"] = servers.Postgres.ConnectionString(PostgresServer.UniqueDatabaseName("catalog_openapi"));
         settings["ConnectionStrings:cache"] = servers.Redis.ConnectionString;
-        // Not used by the catalog yet; set so that the test keeps working once it consumes order events.
-        settings["ConnectionStrings:messaging"] = servers.RabbitMq.ConnectionString();
+        settings["ConnectionStrings:messaging"] = await servers.RabbitMq.CreateVirtualHostAsync($"catalog-openapi-{Guid.NewGuid():N}");
         settings["Catalog:CacheKeyPrefix"] = $"openapi-{Guid.NewGuid():N}";
         await using var app = await KestrelApp.StartServiceAsync(CatalogApp.Build, settings, CatalogApp.InitializeAsync);
         using var client = app.CreateClient();

@@ -22,9 +22,7 @@ public static class MessagingTestApp
     public static Dictionary<string, string?> Settings(string postgres, string rabbit, IDictionary<string, string?>? extra = null)
     {
         var settings = TestTokens.ServiceSettings();
-        // Persist Security Info keeps the password visible to MigrateDatabaseAsync on this branch's
-        // foundation, which reads it back from the data source (main has fixed that since).
-        settings["ConnectionStrings:messagingdb"] = postgres + ";Persist Security Info=true";
+        settings["ConnectionStrings:messagingdb"] = postgres;
         settings["ConnectionStrings:messaging"] = rabbit;
         settings["Messaging:RetryLimit"] = "2";
         settings["Messaging:RetryMinInterval"] = "00:00:00.050";
