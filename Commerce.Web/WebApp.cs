@@ -15,6 +15,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace Commerce.Web;
 
@@ -74,6 +76,8 @@ public static class WebApp
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "commerce.antiforgery");
         builder.Services.AddHttpContextAccessor();
+        // Prices and names carry €, ×, accents: write them as characters, not numeric entities.
+        builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddRazorComponents();
 
         var app = builder.Build();

@@ -22,7 +22,7 @@ public sealed class ServerDirectory
         CleanStale();
         var path = System.IO.Path.Combine(Root, $"{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..Math.Min(purpose.Length + 20, 48)]);
         Directory.CreateDirectory(path);
-        File.WriteAllText(System.IO.Path.Combine(path, OwnerFile), $"{Environment.ProcessId} {Process.GetCurrentProcess().StartTime.Ticks}");
+        File.WriteAllText(System.IO.Path.Combine(path, OwnerFile), $"{Environment.ProcessId} {StartTicks(Environment.ProcessId)}");
         // Postgres runs as its own user when we are root and must be able to reach its folder.
         File.SetUnixFileMode(Root, (UnixFileMode)0b111_111_111 | UnixFileMode.StickyBit);
         File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
@@ -143,23 +143,27 @@ public sealed class ServerDirectory
         }
 
         var parts = File.ReadAllText(ownerFile).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 2 || !int.TryParse(parts[0], out var pid) || !long.TryParse(parts[1], out var started))
-        {
-            return false;
-        }
+        return parts.Length == 2 && int.TryParse(parts[0], out var pid) && long.TryParse(parts[1], out var started)
+            && StartTicks(pid) == started;
+    }
 
+    /// <summary>
+    /// When the kernel started the process, in clock ticks since boot: unlike
+    /// <see cref="Process.StartTime"/>, which is derived from the current uptime and jitters, it
+    /// is the same whoever reads it, so a reused pid is never mistaken for the owner.
+    /// </summary>
+    private static long StartTicks(int pid)
+    {
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return process.StartTime.Ticks == started;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name, which is in parentheses and may contain spaces.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[19], System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
+            return -1;
         }
     }
 

@@ -41,9 +41,9 @@ public static class CartEndpoints
             }
 
             var current = await cart.GetAsync(shopper, cancellationToken);
-            var inCart = current.Items.FirstOrDefault(i => i.ProductId == productId)?.Quantity ?? 0;
+            var inCart = current.Lines.FirstOrDefault(i => i.ProductId == productId)?.Quantity ?? 0;
             var total = Math.Min(inCart + wanted, MaxQuantity);
-            await cart.SetQuantityAsync(shopper, productId, total, cancellationToken, product.Price);
+            await cart.SetQuantityAsync(shopper, productId, total, cancellationToken);
             flash.Set(context, FlashKind.Success, wanted == 1 ? $"Added {product.Name} to your cart." : $"Added {wanted} × {product.Name} to your cart.");
         }
         catch (ServiceRejectedException ex)

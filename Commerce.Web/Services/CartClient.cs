@@ -8,13 +8,10 @@ public sealed class CartClient(HttpClient http, ServiceTokens tokens) : ServiceC
     public async Task<CartView> GetAsync(Shopper shopper, CancellationToken cancellationToken) =>
         await SendForAsync<CartView>(Request(HttpMethod.Get, "api/cart", shopper), cancellationToken) ?? new CartView();
 
-    /// <summary>Sets a line's quantity (0 removes it); with <paramref name="priceSeen"/>, the price the shopper was shown.</summary>
-    public async Task SetQuantityAsync(Shopper shopper, int productId, int quantity, CancellationToken cancellationToken, decimal? priceSeen = null)
-    {
-        object body = priceSeen is { } seen ? new { quantity, priceSeen = seen } : new { quantity };
-        using var response = await SendAsync(Request(HttpMethod.Put, $"api/cart/items/{productId}", shopper, body), cancellationToken);
-        await EnsureAcceptedAsync(response, cancellationToken);
-    }
+    /// <summary>Sets a line's quantity (0 removes it). Cart records the price the shopper saw from Catalog itself.</summary>
+    public async Task<CartView> SetQuantityAsync(Shopper shopper, int productId, int quantity, CancellationToken cancellationToken) =>
+        await SendForAsync<CartView>(Request(HttpMethod.Put, $"api/cart/items/{productId}", shopper, new { quantity }), cancellationToken, notFoundIsNull: false)
+        ?? new CartView();
 
     public async Task RemoveAsync(Shopper shopper, int productId, CancellationToken cancellationToken)
     {

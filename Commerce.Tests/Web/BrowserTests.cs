@@ -1,0 +1,165 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Commerce.Tests.Web;
+
+/// <summary>End-to-end in a real browser against the real Catalog, Cart and storefront.</summary>
+public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
+{
+    private static string NewEmail() => $"e2e-{Guid.NewGuid():N}@shop.test";
+
+    private static async Task<int> BadgeAsync(IPage page)
+    {
+        var badge = page.Locator("[data-cart-count]");
+        return await badge.CountAsync() == 0 ? 0 : int.Parse(await badge.InnerTextAsync());
+    }
+
+    private static async Task AddFirstProductAsync(IPage page, string catalogUrl, int quantity)
+    {
+        await page.GotoAsync(catalogUrl);
+        await page.Locator(".product-card a").First.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" })).ToBeVisibleAsync();
+        await page.GetByLabel("Quantity").FillAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.Locator(".flash-success")).ToContainTextAsync("Added");
+    }
+
+    [Fact]
+    public async Task Anonymous_shopper_searches_with_a_typo_adds_two_products_registers_and_keeps_the_cart()
+    {
+        var shots = new Screenshots(nameof(Anonymous_shopper_searches_with_a_typo_adds_two_products_registers_and_keeps_the_cart));
+        var page = await shop.NewVisitorAsync();
+
+        await page.GotoAsync("/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Featured" })).ToBeVisibleAsync();
+        Assert.True(await page.Locator(".product-card").CountAsync() >= 8);
+        await Expect(page.Locator(".product-card img").First).ToHaveAttributeAsync("alt", new Regex(".+"));
+        await shots.TakeAsync(page, "home");
+
+        // Suggestions as you type, then a search with a typo.
+        var search = page.GetByRole(AriaRole.Combobox, new() { Name = "Search products" });
+        await search.PressSequentiallyAsync("headph", new() { Delay = 40 });
+        await Expect(page.Locator("#site-search-list li").First).ToBeVisibleAsync();
+        await Expect(search).ToHaveAttributeAsync("aria-expanded", "true");
+        await shots.TakeAsync(page, "suggestions");
+        await search.FillAsync("headphnes");
+        await search.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/catalog\\?q=headphnes"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("headphnes");
+        Assert.True(await page.Locator(".product-card").CountAsync() > 0);
+        await Expect(page.Locator(".product-card-title").First).ToContainTextAsync(new Regex("Headphones|Earbuds", RegexOptions.IgnoreCase));
+        await shots.TakeAsync(page, "search-typo");
+
+        // Two products into the cart before signing in.
+        await page.Locator(".product-card a").First.ClickAsync();
+        await Expect(page.Locator(".price-large")).ToBeVisibleAsync();
+        await Expect(page.Locator(".product-detail .stock")).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "product");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.Locator(".flash-success")).ToContainTextAsync("Added");
+        Assert.Equal(1, await BadgeAsync(page));
+        await AddFirstProductAsync(page, "/catalog?category=Backpacks", 2);
+        Assert.Equal(3, await BadgeAsync(page));
+
+        await page.GotoAsync("/cart");
+        await Expect(page.Locator(".cart-line")).ToHaveCountAsync(2);
+        await shots.TakeAsync(page, "cart-anonymous");
+
+        // Register: the anonymous cart becomes the account's.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.Locator(".validation-message").First).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "register-validation");
+        await page.GetByLabel("E-mail").FillAsync(NewEmail());
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("a long enough password");
+        await page.GetByLabel("Confirm password").FillAsync("a long enough password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+
+        await page.GotoAsync("/cart");
+        await Expect(page.Locator(".cart-line")).ToHaveCountAsync(2);
+        Assert.Equal(3, await BadgeAsync(page));
+        await shots.TakeAsync(page, "cart-after-register");
+
+        // Signing out leaves the account's cart behind: a new anonymous visitor starts empty.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GotoAsync("/cart");
+        await Expect(page.GetByText("Your cart is empty")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_shopper_cannot_open_the_back_office_and_the_admin_can()
+    {
+        var shots = new Screenshots(nameof(A_shopper_cannot_open_the_back_office_and_the_admin_can));
+        var shopper = await shop.NewVisitorAsync();
+        await shopper.GotoAsync("/account/register");
+        await shopper.GetByLabel("E-mail").FillAsync(NewEmail());
+        await shopper.GetByLabel("Password", new() { Exact = true }).FillAsync("only a shopper");
+        await shopper.GetByLabel("Confirm password").FillAsync("only a shopper");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(shopper.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Expect(shopper.GetByRole(AriaRole.Link, new() { Name = "Back office" })).ToHaveCountAsync(0);
+
+        var response = await shopper.GotoAsync("/admin");
+        Assert.Equal(403, response!.Status);
+        await Expect(shopper.GetByRole(AriaRole.Heading, new() { Name = "This page is for shop staff only" })).ToBeVisibleAsync();
+        await shots.TakeAsync(shopper, "shopper-denied");
+
+        var admin = await shop.NewVisitorAsync();
+        await admin.GotoAsync("/admin");
+        await admin.WaitForURLAsync(new Regex("/account/sign-in"));
+        await admin.GetByLabel("E-mail").FillAsync(shop.Shop.AdminEmail);
+        await admin.GetByLabel("Password").FillAsync(shop.Shop.AdminPassword);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await admin.WaitForURLAsync(new Regex("/admin$"));
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Products" })).ToBeVisibleAsync();
+        Assert.True(await admin.Locator("table tbody tr").CountAsync() >= 20);
+        await shots.TakeAsync(admin, "admin-products");
+    }
+
+    [Fact]
+    public async Task Checkout_checks_each_field_and_says_plainly_when_ordering_cannot_take_the_order()
+    {
+        var shots = new Screenshots(nameof(Checkout_checks_each_field_and_says_plainly_when_ordering_cannot_take_the_order));
+        var page = await shop.NewVisitorAsync();
+        await AddFirstProductAsync(page, "/catalog?category=Jackets", 1);
+
+        await page.GotoAsync("/checkout");
+        await page.WaitForURLAsync(new Regex("/account/sign-in\\?returnUrl=%2Fcheckout"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        await page.GetByLabel("E-mail").FillAsync(NewEmail());
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("checkout shopper");
+        await page.GetByLabel("Confirm password").FillAsync("checkout shopper");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/checkout$"));
+        await Expect(page.Locator(".summary-lines li")).ToHaveCountAsync(1);
+
+        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4241");
+        await page.GetByLabel("Expiry (MM/YY)").FillAsync("01/20");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Place order") }).ClickAsync();
+        await Expect(page.GetByText("This card number is not valid: check the digits.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("This card has expired.")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Enter the city.")).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "checkout-validation");
+
+        await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
+        await page.GetByLabel("Street and number").FillAsync("12 Analytical Row");
+        await page.GetByLabel("Postal code").FillAsync("10115");
+        await page.GetByLabel("City").FillAsync("Berlin");
+        await page.GetByLabel("Country").FillAsync("Germany");
+        await page.GetByLabel("Name on card").FillAsync("Ada Lovelace");
+        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
+        await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/30");
+        await page.GetByLabel("Security code").FillAsync("123");
+        var keyBefore = await page.Locator("input[name='Input.IdempotencyKey']").InputValueAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Place order") }).ClickAsync();
+
+        // Ordering is not running in this stack: the shopper is told, nothing is lost, and the
+        // retry carries the same idempotency key, so it cannot make a second order.
+        await Expect(page.Locator("#checkout-error")).ToContainTextAsync("nothing was charged");
+        Assert.Equal(keyBefore, await page.Locator("input[name='Input.IdempotencyKey']").InputValueAsync());
+        await shots.TakeAsync(page, "checkout-ordering-down");
+    }
+}
