@@ -1,7 +1,9 @@
 using Commerce.Catalog.Caching;
 using Commerce.Catalog.Data;
+using Commerce.Catalog.Images;
 using Commerce.Catalog.Products;
 using Commerce.Catalog.Search;
+using Commerce.Catalog.Stock;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -41,6 +43,8 @@ public static class CatalogApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProductCache>();
         builder.Services.AddScoped<ProductReader>();
+        builder.Services.AddScoped<ProductCommands>();
+        builder.Services.AddSingleton<StockReservations>();
         builder.Services.AddSingleton<IProductSearch, PostgresProductSearch>();
         builder.Services.AddOpenApi();
 
@@ -57,6 +61,8 @@ public static class CatalogApp
 
         app.MapDefaultEndpoints();
         app.MapProductEndpoints();
+        app.MapProductAdminEndpoints();
+        app.MapProductImageEndpoints();
         return app;
     }
 

@@ -89,7 +89,8 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
     public async Task<IReadOnlyList<string>> SuggestAsync(string text, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var tsQuery = await BuildTsQueryAsync(connection, SearchText.Words(text), cancellationToken);
+        var words = SearchText.Words(text);
+        var tsQuery = await BuildTsQueryAsync(connection, words, cancellationToken);
         if (tsQuery is null)
         {
             return [];
@@ -108,7 +109,8 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("q", NpgsqlDbType.Text) { Value = tsQuery });
-        command.Parameters.Add(new NpgsqlParameter("text", NpgsqlDbType.Text) { Value = text });
+        // The cleaned words, never the raw text: PostgreSQL text cannot hold every string a URL can.
+        command.Parameters.Add(new NpgsqlParameter("text", NpgsqlDbType.Text) { Value = string.Join(' ', words) });
         command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
         var names = new List<string>(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -28,9 +28,16 @@ public static class SearchText
             var isWordChar = category is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
                 or UnicodeCategory.OtherLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.DecimalDigitNumber
                 or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
-            if (isWordChar)
+            var isMark = category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+            if (isWordChar && !(isMark && current.Length == 0))
             {
                 current.Append(Rune.ToLowerInvariant(rune).ToString());
+                continue;
+            }
+
+            if (isMark)
+            {
+                // A mark with nothing to combine with is dropped, not a word break.
                 continue;
             }
 
@@ -54,12 +61,6 @@ public static class SearchText
 
         var word = current.ToString();
         current.Clear();
-        // A word must start with a letter or digit: a lone combining mark is not a word.
-        if (!char.IsLetterOrDigit(word, 0))
-        {
-            return;
-        }
-
         if (word.Length > MaxWordLength)
         {
             word = word[..MaxWordLength];
