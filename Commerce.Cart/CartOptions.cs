@@ -26,6 +26,12 @@ public sealed class CartOptions
     /// <summary>What a 503 tells the client to wait before trying again when Catalog cannot verify an item.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest a cart waits for Catalog's prices (retries included) before answering with the last
+    /// prices seen; shorter than the HTTP resilience defaults so a slow Catalog makes reads degrade, not hang.
+    /// </summary>
+    public TimeSpan CatalogTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long the cart remembers that it was emptied for an order, so a redelivered event is ignored.</summary>
     public TimeSpan OrderMarkerExpiry { get; set; } = TimeSpan.FromDays(7);
 
@@ -59,6 +65,11 @@ public sealed class CartOptions
         if (RetryAfter < TimeSpan.FromSeconds(1))
         {
             yield return $"Cart:RetryAfter is {RetryAfter}; it must be at least one second.";
+        }
+
+        if (CatalogTimeout <= TimeSpan.Zero)
+        {
+            yield return $"Cart:CatalogTimeout is {CatalogTimeout}; it must be positive (e.g. 00:00:03).";
         }
 
         if (MergeAttempts < 1)

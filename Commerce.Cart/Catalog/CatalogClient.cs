@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Commerce.Cart.Domain;
+using Microsoft.Extensions.Options;
 
 namespace Commerce.Cart.Catalog;
 
@@ -20,7 +21,7 @@ public sealed record CatalogLookup(IReadOnlyDictionary<int, ProductSnapshot>? Pr
 /// error status, an answer it cannot read) comes back as <see cref="CatalogLookup.Unreachable"/>:
 /// the cart decides what that means, it never becomes a 500.
 /// </summary>
-public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger)
+public sealed class CatalogClient(HttpClient http, IOptions<CartOptions> options, ILogger<CatalogClient> logger)
 {
     /// <summary>Catalog answers at most this many ids per request; carts within the default limits need one call.</summary>
     public const int MaxIdsPerCall = 100;
@@ -35,10 +36,12 @@ public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger
             return CatalogLookup.Found(new Dictionary<int, ProductSnapshot>());
         }
 
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.CatalogTimeout);
         var products = new Dictionary<int, ProductSnapshot>();
         foreach (var chunk in ids.Chunk(MaxIdsPerCall))
         {
-            var failure = await ReadChunkAsync(chunk, products, cancellationToken);
+            var failure = await ReadChunkAsync(chunk, products, timeout.Token, cancellationToken);
             if (failure is not null)
             {
                 return CatalogLookup.Unreachable(failure);
@@ -48,7 +51,8 @@ public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger
         return CatalogLookup.Found(products);
     }
 
-    private async Task<string?> ReadChunkAsync(int[] ids, Dictionary<int, ProductSnapshot> products, CancellationToken cancellationToken)
+    private async Task<string?> ReadChunkAsync(int[] ids, Dictionary<int, ProductSnapshot> products, CancellationToken cancellationToken,
+        CancellationToken requestAborted)
     {
         var path = "api/catalog/products?ids=" + string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         try
@@ -76,7 +80,7 @@ public sealed class CatalogClient(HttpClient http, ILogger<CatalogClient> logger
             return null;
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException
-                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                                   || (ex is OperationCanceledException && !requestAborted.IsCancellationRequested))
         {
             logger.LogWarning("Catalog could not be read for {Count} products: {Reason}", ids.Length, ex.Message);
             return ex.Message;
