@@ -162,4 +162,52 @@ public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
         Assert.Equal(keyBefore, await page.Locator("input[name='Input.IdempotencyKey']").InputValueAsync());
         await shots.TakeAsync(page, "checkout-ordering-down");
     }
+
+    [Fact]
+    public async Task An_admin_changes_a_price_and_the_storefront_and_the_cart_show_it()
+    {
+        var shots = new Screenshots(nameof(An_admin_changes_a_price_and_the_storefront_and_the_cart_show_it));
+
+        // A shopper puts a product in the cart at today's price.
+        var shopper = await shop.NewVisitorAsync();
+        await AddFirstProductAsync(shopper, "/catalog?category=Smartwatches&sort=name", 1);
+        var productPath = new Uri(shopper.Url).AbsolutePath;
+        var id = productPath.Split('/')[^1];
+        var oldPrice = await shopper.Locator(".price-large").InnerTextAsync();
+
+        // The operator raises it in the back office.
+        var admin = await shop.NewVisitorAsync();
+        await admin.GotoAsync("/account/sign-in?returnUrl=%2Fadmin%2Fproducts%2F" + id);
+        await admin.GetByLabel("E-mail").FillAsync(shop.Shop.AdminEmail);
+        await admin.GetByLabel("Password").FillAsync(shop.Shop.AdminPassword);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await admin.WaitForURLAsync(new Regex($"/admin/products/{id}$"));
+        var price = admin.GetByLabel("Price");
+        var newPrice = decimal.Parse(await price.InputValueAsync(), System.Globalization.CultureInfo.InvariantCulture) + 10m;
+        await price.FillAsync(newPrice.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+        await shots.TakeAsync(admin, "admin-edit-price");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(admin.Locator(".flash-success")).ToContainTextAsync("Saved");
+
+        // Stock can be adjusted from the same page.
+        var before = int.Parse(await admin.Locator("[data-testid=stock-count]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        await admin.GetByLabel("Add or remove units").FillAsync("7");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Adjust stock" }).ClickAsync();
+        await Expect(admin.Locator(".flash-success")).ToContainTextAsync("Added 7 to stock");
+        await Expect(admin.Locator("[data-testid=stock-count]")).ToHaveTextAsync((before + 7).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // The storefront shows the new price, and the cart says it changed.
+        var formatted = newPrice.ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture);
+        await shopper.GotoAsync(productPath);
+        await Expect(shopper.Locator(".price-large")).ToContainTextAsync(formatted);
+        Assert.NotEqual(oldPrice, await shopper.Locator(".price-large").InnerTextAsync());
+        await shopper.GotoAsync("/cart");
+        await Expect(shopper.Locator("[data-warning=PriceChanged]")).ToBeVisibleAsync();
+        await Expect(shopper.Locator(".cart-line .price").First).ToContainTextAsync(formatted);
+        await shots.TakeAsync(shopper, "cart-price-changed");
+
+        // Accepting the new price clears the warning.
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "OK, keep it at the new price" }).ClickAsync();
+        await Expect(shopper.Locator("[data-warning=PriceChanged]")).ToHaveCountAsync(0);
+    }
 }

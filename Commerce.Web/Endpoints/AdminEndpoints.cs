@@ -15,7 +15,7 @@ public static class AdminEndpoints
         group.MapPost("/orders/{id}/ship", (string id, HttpContext c, OrderingClient o, FlashMessage f, CancellationToken ct) =>
             OrderActionAsync(id, c, f, "Order marked as shipped.", () => o.ShipAsync(Shopper.From(c), id, ct)));
         group.MapPost("/orders/{id}/cancel", (string id, HttpContext c, OrderingClient o, FlashMessage f, CancellationToken ct) =>
-            OrderActionAsync(id, c, f, "Order cancelled.", () => o.CancelAsync(Shopper.From(c), id, ct)));
+            OrderActionAsync(id, c, f, "Order cancelled.", () => o.CancelForAdminAsync(Shopper.From(c), id, ct)));
         return app;
     }
 

@@ -16,6 +16,9 @@ public sealed record ProductDto
     public string Currency { get; init; } = "USD";
     public int AvailableStock { get; init; }
     public string? ImageUrl { get; init; }
+
+    /// <summary>Catalog's optimistic-concurrency version: an update must send the version it read.</summary>
+    public int Version { get; init; }
 }
 
 public sealed record FacetCount(string Name, long Count);
@@ -51,6 +54,9 @@ public sealed record ProductInput
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? AvailableStock { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Version { get; init; }
 }
 
 /// <summary>Reads a list of names whether Catalog sends strings or objects with a <c>name</c>.</summary>

@@ -47,6 +47,12 @@ public sealed class OrderingClient(HttpClient http, ServiceTokens tokens) : Serv
         ReadList(await SendForAsync<JsonElement>(Request(HttpMethod.Get,
             "api/admin/orders" + (string.IsNullOrEmpty(status) ? "" : "?status=" + Uri.EscapeDataString(status)), admin), cancellationToken));
 
+    public Task<OrderDto?> GetForAdminAsync(Shopper admin, string id, CancellationToken cancellationToken) =>
+        SendForAsync<OrderDto>(Request(HttpMethod.Get, $"api/admin/orders/{Uri.EscapeDataString(id)}", admin), cancellationToken);
+
+    public Task CancelForAdminAsync(Shopper admin, string id, CancellationToken cancellationToken) =>
+        PostAsync(admin, $"api/admin/orders/{Uri.EscapeDataString(id)}/cancel", cancellationToken);
+
     public Task CancelAsync(Shopper shopper, string id, CancellationToken cancellationToken) =>
         PostAsync(shopper, $"api/orders/{Uri.EscapeDataString(id)}/cancel", cancellationToken);
 

@@ -32,7 +32,12 @@ public sealed record OrderDto
     [JsonConverter(typeof(IdAsStringConverter))]
     public string? BuyerId { get; init; }
     public ShippingAddress? ShippingAddress { get; init; }
+
+    /// <summary>Only the brand and last four digits: Ordering never keeps a card number.</summary>
+    public CardSummary? Card { get; init; }
 }
+
+public sealed record CardSummary(string Brand, string Last4);
 
 /// <summary>Ids as text whatever their JSON type, so the storefront does not care if Ordering uses numbers or GUIDs.</summary>
 public sealed class IdAsStringConverter : JsonConverter<string>
