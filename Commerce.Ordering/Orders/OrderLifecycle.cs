@@ -1,0 +1,179 @@
+using Commerce.Ordering.Checkout;
+using Commerce.Ordering.Data;
+using Commerce.Ordering.Domain;
+using Commerce.Ordering.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Commerce.Ordering.Orders;
+
+public abstract record LifecycleOutcome
+{
+    public sealed record Done(Order Order) : LifecycleOutcome;
+    public sealed record NotAllowed(Order Order) : LifecycleOutcome;
+    public sealed record NotFound : LifecycleOutcome;
+}
+
+/// <summary>
+/// Every change of an order's state after checkout, from a buyer, an operator or an event. Each
+/// change and its integration event are saved together; a concurrent change of the same order is
+/// detected by its row version and the step is tried again on fresh data.
+/// </summary>
+public sealed class OrderLifecycle(
+    OrderingDbContext db,
+    IOrderEvents events,
+    IPaymentProvider payments,
+    IOptions<PaymentOptions> paymentOptions,
+    TimeProvider time,
+    ILogger<OrderLifecycle> logger)
+{
+    public const string BuyerCancelReason = "Cancelled by the buyer.";
+    public const string OperatorCancelReason = "Cancelled by the shop.";
+    public const string PaymentTimeoutReason = "Payment timed out.";
+
+    public Task<LifecycleOutcome> CancelByBuyerAsync(Guid orderId, string buyerId, CancellationToken cancellationToken) =>
+        ChangeAsync(orderId, o => o.BuyerId == buyerId, (o, now) => o.Cancel(BuyerCancelReason, now), events.Cancelled, cancellationToken);
+
+    public Task<LifecycleOutcome> CancelByOperatorAsync(Guid orderId, CancellationToken cancellationToken) =>
+        ChangeAsync(orderId, _ => true, (o, now) => o.Cancel(OperatorCancelReason, now), events.Cancelled, cancellationToken);
+
+    public Task<LifecycleOutcome> ShipAsync(Guid orderId, CancellationToken cancellationToken) =>
+        ChangeAsync(orderId, _ => true, (o, now) => o.Ship(now), events.Shipped, cancellationToken);
+
+    /// <summary>Catalog could not reserve every line: the order ends here.</summary>
+    public Task<LifecycleOutcome> RejectStockAsync(Guid orderId, string reason, CancellationToken cancellationToken) =>
+        ChangeAsync(orderId, _ => true, (o, now) => o.Cancel(reason, now), events.Cancelled, cancellationToken);
+
+    /// <summary>
+    /// Catalog reserved the stock: record it, then take the payment. The payment row is written before
+    /// the provider is called, and the provider gets the order's idempotency key, so however often
+    /// this runs the card is charged at most once.
+    /// </summary>
+    public async Task<LifecycleOutcome> ReserveAndPayAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        var reserved = await ChangeAsync(orderId, _ => true, (o, now) => o.MarkStockReserved(now), null, cancellationToken);
+        if (reserved is not LifecycleOutcome.Done { Order.Status: OrderStatus.StockReserved } done)
+        {
+            return reserved;
+        }
+
+        var order = done.Order;
+        var attempt = await db.Payments.FirstOrDefaultAsync(p => p.OrderId == orderId, cancellationToken);
+        if (attempt is null)
+        {
+            attempt = PaymentAttempt.Start(order, time.GetStorageNow());
+            db.Payments.Add(attempt);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another consumer started this payment first; it will finish it.
+                db.ChangeTracker.Clear();
+                return new LifecycleOutcome.Done(order);
+            }
+        }
+
+        if (attempt.Status == PaymentStatus.Pending)
+        {
+            await ChargeAsync(order, attempt, cancellationToken);
+        }
+
+        return attempt.Status switch
+        {
+            PaymentStatus.Approved => await ChangeAsync(orderId, _ => true, (o, now) => o.MarkPaid(now), events.Paid, cancellationToken),
+            _ => await ChangeAsync(orderId, _ => true, (o, now) => o.Cancel(PaymentFailureReason(attempt), now), events.Cancelled, cancellationToken),
+        };
+    }
+
+    private async Task ChargeAsync(Order order, PaymentAttempt attempt, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(paymentOptions.Value.Timeout);
+        try
+        {
+            var result = await payments.ChargeAsync(attempt.IdempotencyKey, order.PaymentMethodToken, attempt.Amount, attempt.Currency, timeout.Token);
+            if (result.Outcome == ChargeOutcome.Approved)
+            {
+                attempt.Approve(result.Reference, time.GetStorageNow());
+            }
+            else
+            {
+                attempt.Decline(result.Reference, result.DeclineReason ?? "The card was declined.", time.GetStorageNow());
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            attempt.TimeOut(time.GetStorageNow());
+        }
+
+        events.PaymentCompleted(order, attempt);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Payment for order {OrderId}: {PaymentStatus}", order.Id, attempt.Status);
+    }
+
+    private static string PaymentFailureReason(PaymentAttempt attempt) => attempt.Status switch
+    {
+        PaymentStatus.TimedOut => PaymentTimeoutReason,
+        _ => $"Payment failed: {attempt.FailureReason}",
+    };
+
+    /// <summary>Cancels orders whose reserved stock has waited too long for payment.</summary>
+    public async Task<int> CancelTimedOutAsync(CancellationToken cancellationToken)
+    {
+        var limit = paymentOptions.Value.ReservationTimeout;
+        var cutoff = time.GetStorageNow() - limit;
+        var ids = await db.Orders.AsNoTracking()
+            .Where(o => o.Status == OrderStatus.StockReserved && o.StockReservedAt <= cutoff)
+            .OrderBy(o => o.StockReservedAt)
+            .Select(o => o.Id)
+            .Take(100)
+            .ToListAsync(cancellationToken);
+        var cancelled = 0;
+        foreach (var id in ids)
+        {
+            var outcome = await ChangeAsync(id, o => o.PaymentTimedOut(time.GetStorageNow(), limit),
+                (o, now) => o.Cancel(PaymentTimeoutReason, now), events.Cancelled, cancellationToken);
+            if (outcome is LifecycleOutcome.Done { Order.Status: OrderStatus.Cancelled })
+            {
+                cancelled++;
+            }
+        }
+
+        return cancelled;
+    }
+
+    private async Task<LifecycleOutcome> ChangeAsync(Guid orderId, Func<Order, bool> visible,
+        Func<Order, DateTimeOffset, TransitionResult> transition, Action<Order>? publish, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+            if (order is null || !visible(order))
+            {
+                return new LifecycleOutcome.NotFound();
+            }
+
+            switch (transition(order, time.GetStorageNow()))
+            {
+                case TransitionResult.AlreadyThere:
+                    return new LifecycleOutcome.Done(order);
+                case TransitionResult.Refused:
+                    return new LifecycleOutcome.NotAllowed(order);
+            }
+
+            publish?.Invoke(order);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return new LifecycleOutcome.Done(order);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                logger.LogDebug("Order {OrderId} changed concurrently; retrying", orderId);
+            }
+        }
+    }
+}

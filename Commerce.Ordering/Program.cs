@@ -1,0 +1,53 @@
+using Commerce.Ordering.Checkout;
+using Commerce.Ordering.Data;
+using Commerce.Ordering.Orders;
+using Commerce.Ordering.Payments;
+using Commerce.ServiceDefaults.Auth;
+using Commerce.ServiceDefaults.Data;
+using Commerce.ServiceDefaults.Discovery;
+
+namespace Commerce.Ordering;
+
+public static class OrderingApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = "Commerce.Ordering" });
+        builder.AddServiceDefaults();
+        builder.AddServiceAuthentication();
+        builder.AddNpgsqlDbContext<WebApplicationBuilder, OrderingDbContext>("orderingdb");
+        builder.Services.AddOpenApi();
+
+        builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.SectionName));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IPaymentProvider, SimulatedPaymentProvider>();
+        builder.Services.AddServiceHttpClient<CartClient>("cart");
+        builder.Services.AddServiceHttpClient<CatalogClient>("catalog");
+        builder.Services.AddScoped<CheckoutService>();
+        builder.Services.AddScoped<OrderLifecycle>();
+        builder.Services.AddScoped<IOrderEvents, OutboxOrderEvents>();
+        builder.Services.AddHostedService<ReservationTimeoutSweeper>();
+
+        var app = builder.Build();
+        app.UseServiceDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapDefaultEndpoints();
+        app.MapOrderEndpoints();
+        return app;
+    }
+
+    public static Task InitializeAsync(WebApplication app, CancellationToken cancellationToken = default) =>
+        app.MigrateDatabaseAsync<OrderingDbContext>(cancellationToken: cancellationToken);
+}
+
+public static class Program
+{
+    public static async Task Main(string[] args)
+    {
+        var app = OrderingApp.Build(args);
+        await OrderingApp.InitializeAsync(app);
+        await app.RunAsync();
+    }
+}
