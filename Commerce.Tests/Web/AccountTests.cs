@@ -137,22 +137,24 @@ public sealed class AccountTests(ShopStack shop) : IClassFixture<ShopStack>
     public async Task Sign_in_merges_the_anonymous_cart_into_the_account()
     {
         var email = NewEmail();
+        var ids = await shop.InStockProductIdsAsync(2);
         using (var earlier = shop.NewSession())
         {
             await earlier.RegisterAsync(email, "the real password");
-            using var addEarlier = await earlier.PostFormAsync("/products/1", "/cart/add/1", new Dictionary<string, string> { ["quantity"] = "1" });
+            using var addEarlier = await earlier.PostFormAsync($"/products/{ids[0]}", $"/cart/add/{ids[0]}", new Dictionary<string, string> { ["quantity"] = "1" });
+            Assert.Equal(HttpStatusCode.Redirect, addEarlier.StatusCode);
         }
 
         using var session = shop.NewSession();
-        using var add = await session.PostFormAsync("/products/2", "/cart/add/2", new Dictionary<string, string> { ["quantity"] = "3" });
+        using var add = await session.PostFormAsync($"/products/{ids[1]}", $"/cart/add/{ids[1]}", new Dictionary<string, string> { ["quantity"] = "3" });
         Assert.Equal(HttpStatusCode.Redirect, add.StatusCode);
 
         using var signIn = await session.SignInAsync(email, "the real password");
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
 
         var (_, cart) = await session.GetAsync("/cart");
-        Assert.Contains("href=\"/products/1\"", cart);
-        Assert.Contains("href=\"/products/2\"", cart);
+        Assert.Contains($"href=\"/products/{ids[0]}\"", cart);
+        Assert.Contains($"href=\"/products/{ids[1]}\"", cart);
         Assert.Contains("data-cart-count>4<", cart);
     }
 }

@@ -30,12 +30,12 @@ public sealed class BrowserShop : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh visitor: own cookies, desktop viewport, base URL of the storefront.</summary>
-    public async Task<IPage> NewVisitorAsync()
+    /// <summary>A fresh visitor: own cookies, desktop viewport, base URL of the storefront (or of <paramref name="storefront"/>).</summary>
+    public async Task<IPage> NewVisitorAsync(Uri? storefront = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Shop.Web.BaseAddress.ToString().TrimEnd('/'),
+            BaseURL = (storefront ?? Shop.Web.BaseAddress).ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             Locale = "en-US",
         });

@@ -1,6 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Commerce.Cart;
+using Commerce.Ordering;
 using Commerce.Tests.Catalog;
 using Commerce.Tests.Infrastructure;
 using Commerce.Web;
@@ -8,15 +11,16 @@ using Commerce.Web;
 namespace Commerce.Tests.Web;
 
 /// <summary>
-/// The real shop for the storefront tests: Catalog, Cart and Web started in-process exactly as
-/// their Programs start them, on real Kestrel, with their own database, identity database and
-/// Redis key space. Ordering does not exist yet, so Web is pointed at a closed port for it: the
-/// storefront must browse and sell to the cart anyway.
+/// The real shop for the storefront tests: Catalog, Cart, Ordering and Web started in-process
+/// exactly as their Programs start them, on real Kestrel, each with its own database or Redis
+/// key space. (Ordering's event-driven steps, stock reservation and payment, wait for the
+/// messaging work: orders placed here stay Submitted until cancelled.)
 /// </summary>
 public sealed class ShopStack : IAsyncLifetime
 {
     public KestrelApp Catalog { get; private set; } = null!;
     public KestrelApp Cart { get; private set; } = null!;
+    public KestrelApp Ordering { get; private set; } = null!;
     public KestrelApp Web { get; private set; } = null!;
     public string IdentityDatabase { get; } = PostgresServer.UniqueDatabaseName("identity");
     public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@shop.test";
@@ -35,15 +39,21 @@ public sealed class ShopStack : IAsyncLifetime
         cart["services:catalog:http:0"] = Catalog.BaseAddress.ToString();
         Cart = await KestrelApp.StartServiceAsync(CartApp.Build, cart, CartApp.InitializeAsync);
 
-        IdentityConnectionString = servers.Postgres.ConnectionString(IdentityDatabase) + ";Persist Security Info=true";
-        Web = await StartWebAsync(Catalog.BaseAddress, Cart.BaseAddress, ClosedAddress());
+        var ordering = TestTokens.ServiceSettings();
+        ordering["ConnectionStrings:orderingdb"] = servers.Postgres.ConnectionString(PostgresServer.UniqueDatabaseName("ordering"));
+        ordering["services:cart:http:0"] = Cart.BaseAddress.ToString();
+        ordering["services:catalog:http:0"] = Catalog.BaseAddress.ToString();
+        ordering["Payments:SimulatedLatency"] = "00:00:00.010";
+        Ordering = await KestrelApp.StartServiceAsync(OrderingApp.Build, ordering, OrderingApp.InitializeAsync);
+
+        IdentityConnectionString = servers.Postgres.ConnectionString(IdentityDatabase);
+        Web = await StartWebAsync(Catalog.BaseAddress, Cart.BaseAddress, Ordering.BaseAddress);
     }
 
     /// <summary>A storefront on this stack's identity database, with the given service addresses.</summary>
     public Task<KestrelApp> StartWebAsync(Uri catalog, Uri cart, Uri ordering) =>
         KestrelApp.StartServiceAsync(WebApp.Build, new Dictionary<string, string?>
         {
-            // Until main's migration fix (17d504c) is merged here, Npgsql must keep the password.
             ["ConnectionStrings:identitydb"] = IdentityConnectionString,
             ["Auth:SigningKey"] = TestTokens.SigningKeyPem,
             ["services:catalog:http:0"] = catalog.ToString(),
@@ -51,10 +61,22 @@ public sealed class ShopStack : IAsyncLifetime
             ["services:ordering:http:0"] = ordering.ToString(),
             ["Admin:Email"] = AdminEmail,
             ["Admin:Password"] = AdminPassword,
-            // Fail fast against the closed Ordering port instead of retrying for seconds.
+            // Fail fast against a closed port (the "service down" tests) instead of retrying for seconds.
             ["HttpResilience:MaxRetryAttempts"] = "1",
             ["HttpResilience:RetryBaseDelay"] = "00:00:00.050",
         }, WebApp.InitializeAsync);
+
+    /// <summary>Ids of products Catalog has plenty of, so a test's add-to-cart never meets a sold-out page.</summary>
+    public async Task<int[]> InStockProductIdsAsync(int count)
+    {
+        using var client = Catalog.CreateClient();
+        var page = await client.GetFromJsonAsync<JsonElement>("api/catalog/products?sort=name&pageSize=100");
+        return page.GetProperty("items").EnumerateArray()
+            .Where(p => p.GetProperty("availableStock").GetInt32() >= 20)
+            .Select(p => p.GetProperty("id").GetInt32())
+            .Take(count)
+            .ToArray();
+    }
 
     /// <summary>A loopback address nothing listens on.</summary>
     public static Uri ClosedAddress() => new($"http://127.0.0.1:{OsProcess.FreePort()}/");
@@ -64,7 +86,7 @@ public sealed class ShopStack : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var app in new[] { Web, Cart, Catalog })
+        foreach (var app in new[] { Web, Ordering, Cart, Catalog })
         {
             if (app is not null)
             {

@@ -172,4 +172,17 @@ public sealed class WebDomainTests
         Assert.Null(cookie.Unprotect(value[..^4] + "AAAA"));
         Assert.Null(new AnonymousBuyerCookie(new EphemeralDataProtectionProvider(), TimeProvider.System).Unprotect(value));
     }
+
+    [Fact]
+    public void Disposing_one_issuer_does_not_break_another_with_the_same_key()
+    {
+        var first = new ServiceTokenIssuer(TestTokens.SigningKeyPem);
+        using var second = new ServiceTokenIssuer(TestTokens.SigningKeyPem);
+        first.Issue("buyer-1");
+        second.Issue("buyer-1");
+
+        first.Dispose();
+
+        Assert.NotEmpty(second.Issue("buyer-2"));
+    }
 }
