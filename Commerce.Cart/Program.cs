@@ -1,3 +1,6 @@
+using Commerce.Cart.Orders;
+using Commerce.ServiceDefaults.Messaging;
+using Commerce.ServiceDefaults.Messaging.Replay;
 using Commerce.Cart.Carts;
 using Commerce.Cart.Catalog;
 using Commerce.Cart.Storage;
@@ -17,6 +20,7 @@ public static class CartApp
         builder.AddServiceAuthentication();
         // Carts live only in Redis: without it the service cannot work, so its health is Unhealthy.
         builder.AddRedisConnection("cache");
+        builder.AddMessaging(bus => bus.AddConsumer<OrderSubmittedConsumer>());
 
         builder.Services.AddOptions<CartOptions>().BindConfiguration(CartOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<CartOptions>, CartOptionsValidation>();
@@ -34,6 +38,7 @@ public static class CartApp
         app.MapDefaultEndpoints();
         app.MapOpenApi();
         app.MapCartEndpoints();
+        app.MapMessagingAdminEndpoints();
         return app;
     }
 

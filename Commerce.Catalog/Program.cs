@@ -1,11 +1,15 @@
 using Commerce.Catalog.Caching;
 using Commerce.Catalog.Data;
 using Commerce.Catalog.Images;
+using Commerce.Catalog.Orders;
 using Commerce.Catalog.Products;
 using Commerce.Catalog.Search;
 using Commerce.Catalog.Stock;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
+using Commerce.ServiceDefaults.Messaging;
+using Commerce.ServiceDefaults.Messaging.Outbox;
+using Commerce.ServiceDefaults.Messaging.Replay;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Commerce.Catalog;
@@ -34,6 +38,13 @@ public static class CatalogApp
         builder.AddNpgsqlDbContext<WebApplicationBuilder, CatalogDbContext>(DatabaseName);
         // The cache is an optimisation: without Redis the catalog is slower, not down.
         builder.AddRedisConnection(CacheName, HealthStatus.Degraded);
+        builder.AddMessaging(bus =>
+        {
+            bus.AddConsumer<OrderSubmittedConsumer>();
+            bus.AddConsumer<OrderPaidConsumer>();
+            bus.AddConsumer<OrderCancelledConsumer>();
+        });
+        builder.AddOutboxRelay<CatalogDbContext>();
 
         // A long search text must reach the handler, which explains the limit, rather than be cut
         // off by Kestrel with a bare 414.
@@ -63,6 +74,7 @@ public static class CatalogApp
         app.MapProductEndpoints();
         app.MapProductAdminEndpoints();
         app.MapProductImageEndpoints();
+        app.MapMessagingAdminEndpoints();
         return app;
     }
 

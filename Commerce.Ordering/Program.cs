@@ -5,6 +5,9 @@ using Commerce.Ordering.Payments;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
 using Commerce.ServiceDefaults.Discovery;
+using Commerce.ServiceDefaults.Messaging;
+using Commerce.ServiceDefaults.Messaging.Outbox;
+using Commerce.ServiceDefaults.Messaging.Replay;
 
 namespace Commerce.Ordering;
 
@@ -16,6 +19,12 @@ public static class OrderingApp
         builder.AddServiceDefaults();
         builder.AddServiceAuthentication();
         builder.AddNpgsqlDbContext<WebApplicationBuilder, OrderingDbContext>("orderingdb");
+        builder.AddMessaging(bus =>
+        {
+            bus.AddConsumer<StockReservedConsumer>();
+            bus.AddConsumer<StockRejectedConsumer>();
+        });
+        builder.AddOutboxRelay<OrderingDbContext>();
         builder.Services.AddOpenApi();
 
         builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.SectionName));
@@ -35,6 +44,7 @@ public static class OrderingApp
         app.MapOpenApi();
         app.MapDefaultEndpoints();
         app.MapOrderEndpoints();
+        app.MapMessagingAdminEndpoints();
         return app;
     }
 

@@ -30,7 +30,4 @@ public sealed record CartView(
     string? Currency,
     IReadOnlyList<CurrencyTotal> Totals,
     bool PricesVerified,
-    IReadOnlyList<CartWarning> Warnings)
-{
-    public static CartView Empty { get; } = new([], 0, 0, 0m, null, [], true, []);
-}
+    IReadOnlyList<CartWarning> Warnings);

@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Messaging.Outbox;
 using System.Text;
 using Commerce.Catalog.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,8 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.MapOutbox();
+        modelBuilder.MapProcessedMessages();
         modelBuilder.Entity<Product>(p =>
         {
             p.ToTable("products");

@@ -53,17 +53,27 @@ public sealed class CartClient(HttpClient http)
 /// <summary>Catalog is the source of truth for names and prices.</summary>
 public sealed class CatalogClient(HttpClient http)
 {
+    /// <summary>Catalog answers at most this many ids per request.</summary>
+    public const int MaxIdsPerRequest = 100;
+
     public async Task<IReadOnlyList<CatalogProduct>> GetProductsAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
     {
-        var list = string.Join(',', ids.Distinct());
-        try
+        var products = new List<CatalogProduct>();
+        foreach (var chunk in ids.Distinct().Chunk(MaxIdsPerRequest))
         {
-            var products = await http.GetFromJsonAsync<List<CatalogProduct>>($"api/catalog/products?ids={list}", cancellationToken);
-            return products ?? [];
+            try
+            {
+                var page = await http.GetFromJsonAsync<CatalogPage>($"api/catalog/products?ids={string.Join(',', chunk)}&pageSize={MaxIdsPerRequest}", cancellationToken);
+                products.AddRange(page?.Items ?? []);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new DependencyUnavailableException("catalog", ex);
+            }
         }
-        catch (HttpRequestException ex)
-        {
-            throw new DependencyUnavailableException("catalog", ex);
-        }
+
+        return products;
     }
+
+    private sealed record CatalogPage(List<CatalogProduct> Items);
 }

@@ -1,4 +1,5 @@
 using Commerce.Ordering.Domain;
+using Commerce.ServiceDefaults.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commerce.Ordering.Data;
@@ -10,6 +11,8 @@ public sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> option
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.MapOutbox();
+        modelBuilder.MapProcessedMessages();
         modelBuilder.Entity<Order>(order =>
         {
             order.ToTable("orders");

@@ -82,6 +82,12 @@ public sealed class Order
         return result;
     }
 
+    /// <summary>
+    /// Marks the row changed when a payment starts, so a concurrent cancel sees a newer version,
+    /// retries, and finds the payment underway.
+    /// </summary>
+    public void NotePaymentStarted(DateTimeOffset now) => UpdatedAt = now;
+
     public TransitionResult MarkPaid(DateTimeOffset now) => Move(OrderStatus.Paid, null, now, [OrderStatus.StockReserved]);
 
     public TransitionResult Ship(DateTimeOffset now) => Move(OrderStatus.Shipped, null, now, [OrderStatus.Paid]);

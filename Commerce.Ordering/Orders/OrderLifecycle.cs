@@ -32,10 +32,10 @@ public sealed class OrderLifecycle(
     public const string PaymentTimeoutReason = "Payment timed out.";
 
     public Task<LifecycleOutcome> CancelByBuyerAsync(Guid orderId, string buyerId, CancellationToken cancellationToken) =>
-        ChangeAsync(orderId, o => o.BuyerId == buyerId, (o, now) => o.Cancel(BuyerCancelReason, now), events.Cancelled, cancellationToken);
+        ChangeAsync(orderId, o => o.BuyerId == buyerId, (o, now) => o.Cancel(BuyerCancelReason, now), events.Cancelled, cancellationToken, NoPaymentUnderwayAsync);
 
     public Task<LifecycleOutcome> CancelByOperatorAsync(Guid orderId, CancellationToken cancellationToken) =>
-        ChangeAsync(orderId, _ => true, (o, now) => o.Cancel(OperatorCancelReason, now), events.Cancelled, cancellationToken);
+        ChangeAsync(orderId, _ => true, (o, now) => o.Cancel(OperatorCancelReason, now), events.Cancelled, cancellationToken, NoPaymentUnderwayAsync);
 
     public Task<LifecycleOutcome> ShipAsync(Guid orderId, CancellationToken cancellationToken) =>
         ChangeAsync(orderId, _ => true, (o, now) => o.Ship(now), events.Shipped, cancellationToken);
@@ -57,22 +57,10 @@ public sealed class OrderLifecycle(
             return reserved;
         }
 
-        var order = done.Order;
-        var attempt = await db.Payments.FirstOrDefaultAsync(p => p.OrderId == orderId, cancellationToken);
-        if (attempt is null)
+        var (order, attempt, stop) = await StartPaymentAsync(orderId, done.Order, cancellationToken);
+        if (stop is not null)
         {
-            attempt = PaymentAttempt.Start(order, time.GetStorageNow());
-            db.Payments.Add(attempt);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // Another consumer started this payment first; it will finish it.
-                db.ChangeTracker.Clear();
-                return new LifecycleOutcome.Done(order);
-            }
+            return stop;
         }
 
         if (attempt.Status == PaymentStatus.Pending)
@@ -86,6 +74,52 @@ public sealed class OrderLifecycle(
             _ => await ChangeAsync(orderId, _ => true, (o, now) => o.Cancel(PaymentFailureReason(attempt), now), events.Cancelled, cancellationToken),
         };
     }
+
+    /// <summary>
+    /// Writes the payment row and bumps the order's version in one save: from then on a cancel
+    /// conflicts, retries and is refused, so a card is never charged for a cancelled order.
+    /// </summary>
+    private async Task<(Order Order, PaymentAttempt Attempt, LifecycleOutcome? Stop)> StartPaymentAsync(
+        Guid orderId, Order reserved, CancellationToken cancellationToken)
+    {
+        for (var round = 1; ; round++)
+        {
+            db.ChangeTracker.Clear();
+            var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken) ?? reserved;
+            if (order.Status != OrderStatus.StockReserved)
+            {
+                return (order, null!, new LifecycleOutcome.Done(order));
+            }
+
+            var attempt = await db.Payments.FirstOrDefaultAsync(p => p.OrderId == orderId, cancellationToken);
+            if (attempt is not null)
+            {
+                return (order, attempt, null);
+            }
+
+            attempt = PaymentAttempt.Start(order, time.GetStorageNow());
+            db.Payments.Add(attempt);
+            order.NotePaymentStarted(time.GetStorageNow());
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return (order, attempt, null);
+            }
+            catch (DbUpdateConcurrencyException) when (round < 5)
+            {
+                // The order changed (a cancel, another delivery): look again.
+            }
+            catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
+            {
+                // Another delivery started this payment first; it finishes it.
+                db.ChangeTracker.Clear();
+                return (order, null!, new LifecycleOutcome.Done(order));
+            }
+        }
+    }
+
+    private async Task<bool> NoPaymentUnderwayAsync(Order order, CancellationToken cancellationToken) =>
+        !await db.Payments.AnyAsync(p => p.OrderId == order.Id && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Approved), cancellationToken);
 
     private async Task ChargeAsync(Order order, PaymentAttempt attempt, CancellationToken cancellationToken)
     {
@@ -134,7 +168,7 @@ public sealed class OrderLifecycle(
         foreach (var id in ids)
         {
             var outcome = await ChangeAsync(id, o => o.PaymentTimedOut(time.GetStorageNow(), limit),
-                (o, now) => o.Cancel(PaymentTimeoutReason, now), events.Cancelled, cancellationToken);
+                (o, now) => o.Cancel(PaymentTimeoutReason, now), events.Cancelled, cancellationToken, NoPaymentUnderwayAsync);
             if (outcome is LifecycleOutcome.Done { Order.Status: OrderStatus.Cancelled })
             {
                 cancelled++;
@@ -145,7 +179,8 @@ public sealed class OrderLifecycle(
     }
 
     private async Task<LifecycleOutcome> ChangeAsync(Guid orderId, Func<Order, bool> visible,
-        Func<Order, DateTimeOffset, TransitionResult> transition, Action<Order>? publish, CancellationToken cancellationToken)
+        Func<Order, DateTimeOffset, TransitionResult> transition, Action<Order>? publish, CancellationToken cancellationToken,
+        Func<Order, CancellationToken, Task<bool>>? allowed = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -154,6 +189,11 @@ public sealed class OrderLifecycle(
             if (order is null || !visible(order))
             {
                 return new LifecycleOutcome.NotFound();
+            }
+
+            if (allowed is not null && order.Status != OrderStatus.Cancelled && !await allowed(order, cancellationToken))
+            {
+                return new LifecycleOutcome.NotAllowed(order);
             }
 
             switch (transition(order, time.GetStorageNow()))

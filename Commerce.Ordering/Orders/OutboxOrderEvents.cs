@@ -1,20 +1,37 @@
+using Commerce.Contracts;
 using Commerce.Ordering.Checkout;
 using Commerce.Ordering.Data;
 using Commerce.Ordering.Domain;
+using Commerce.ServiceDefaults.Messaging.Outbox;
 
 namespace Commerce.Ordering.Orders;
 
-/// <summary>Writes the order's events into the outbox of the same unit of work.</summary>
+/// <summary>
+/// Writes the order's integration events into the outbox of the same unit of work, keyed by the
+/// order, so they commit or roll back with the change and leave in order.
+/// </summary>
 public sealed class OutboxOrderEvents(OrderingDbContext db) : IOrderEvents
 {
-    // TODO(messaging): write OrderSubmitted/OrderCancelled/OrderPaid/OrderShipped/Payment* to the outbox once the messaging branch lands.
-    public void Submitted(Order order) => _ = db;
+    public void Submitted(Order order) => Add(order, new OrderSubmitted(order.Id, order.BuyerId,
+        order.Lines.Select(l => new Commerce.Contracts.OrderLine(l.ProductId, l.Quantity, l.UnitPrice)).ToList(), order.Currency));
 
-    public void Cancelled(Order order) => _ = db;
+    public void Cancelled(Order order) => Add(order, new OrderCancelled(order.Id, order.StatusReason ?? "Cancelled."));
 
-    public void Paid(Order order) => _ = db;
+    public void Paid(Order order) => Add(order, new OrderPaid(order.Id));
 
-    public void Shipped(Order order) => _ = db;
+    public void Shipped(Order order) => Add(order, new OrderShipped(order.Id));
 
-    public void PaymentCompleted(Order order, PaymentAttempt attempt) => _ = db;
+    public void PaymentCompleted(Order order, PaymentAttempt attempt)
+    {
+        if (attempt.Status == PaymentStatus.Approved)
+        {
+            Add(order, new PaymentSucceeded(order.Id, attempt.Amount, attempt.Currency));
+        }
+        else if (attempt.Status is PaymentStatus.Declined or PaymentStatus.TimedOut)
+        {
+            Add(order, new PaymentFailed(order.Id, attempt.FailureReason ?? "The payment failed."));
+        }
+    }
+
+    private void Add(Order order, IntegrationEvent @event) => db.AddOutboxMessage($"order:{order.Id}", @event);
 }

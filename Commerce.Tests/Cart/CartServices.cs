@@ -39,14 +39,17 @@ public sealed class CartServices : IAsyncDisposable
     {
         var servers = await TestServers.GetAsync();
         var scope = Guid.NewGuid().ToString("N");
+        var messaging = await servers.RabbitMq.CreateVirtualHostAsync($"cart-{scope}");
         var catalog = await CatalogService.StartAsync(
             servers.Postgres.ConnectionString(PostgresServer.UniqueDatabaseName("cartcatalog")),
             servers.Redis.ConnectionString,
-            $"test-{scope}:catalog");
+            $"test-{scope}:catalog",
+            messaging);
 
         var keyPrefix = $"test-{scope}:cart:";
         var settings = TestTokens.ServiceSettings();
         settings["ConnectionStrings:cache"] = redisConnectionString ?? servers.Redis.ConnectionString;
+        settings["ConnectionStrings:messaging"] = messaging;
         settings["services:catalog:http:0"] = catalog.BaseAddress.ToString();
         settings["Cart:KeyPrefix"] = keyPrefix;
         foreach (var (key, value) in cartSettings ?? new Dictionary<string, string?>())

@@ -26,15 +26,15 @@ public sealed class CatalogService : IAsyncLifetime
         Client = App.CreateClient();
     }
 
-    public static Task<KestrelApp> StartAsync(string connectionString, string redis, string cachePrefix)
+    /// <param name="messaging">The broker virtual host to use; a new one (no other service on it) when null.</param>
+    public static async Task<KestrelApp> StartAsync(string connectionString, string redis, string cachePrefix, string? messaging = null)
     {
         var settings = TestTokens.ServiceSettings();
-        // Until this branch meets main's fix (17d504c, "Npgsql hides the password"), MigrateDatabaseAsync
-        // reads the connection string back from Npgsql, which drops the password unless told to keep it.
-        settings["ConnectionStrings:catalogdb"] = connectionString + ";Persist Security Info=true";
+        settings["ConnectionStrings:catalogdb"] = connectionString;
         settings["ConnectionStrings:cache"] = redis;
+        settings["ConnectionStrings:messaging"] = messaging ?? await (await TestServers.GetAsync()).RabbitMq.CreateVirtualHostAsync($"catalog-{Guid.NewGuid():N}");
         settings["Catalog:CacheKeyPrefix"] = cachePrefix;
-        return KestrelApp.StartServiceAsync(CatalogApp.Build, settings, CatalogApp.InitializeAsync);
+        return await KestrelApp.StartServiceAsync(CatalogApp.Build, settings, CatalogApp.InitializeAsync);
     }
 
     public async Task DisposeAsync()

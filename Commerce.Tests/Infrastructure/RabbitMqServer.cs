@@ -16,6 +16,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private int _beamPid;
 
     public int Port { get; }
+    public int ManagementPort { get; private set; }
     public string NodeName { get; }
     private readonly string _connectionString;
 
@@ -46,7 +47,9 @@ public sealed class RabbitMqServer : IAsyncDisposable
         var server = new RabbitMqServer(dir, port, node, $"amqp://guest:guest@127.0.0.1:{port}") { _ownsDir = ownsDir };
         var root = dir.Sub($"rabbitmq-{port}");
         var plugins = System.IO.Path.Combine(root, "enabled_plugins");
-        await File.WriteAllTextAsync(plugins, "[].");
+        // The management API creates a virtual host in milliseconds; rabbitmqctl boots an Erlang VM each time.
+        await File.WriteAllTextAsync(plugins, "[rabbitmq_management].");
+        server.ManagementPort = OsProcess.FreePort();
         var epmdPort = OsProcess.FreePort();
         server._env["HOME"] = root;
         server._env["RABBITMQ_MNESIA_BASE"] = System.IO.Path.Combine(root, "mnesia");
@@ -62,7 +65,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
         server._env["ERL_EPMD_ADDRESS"] = "127.0.0.1";
         server._env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}";
         await File.WriteAllTextAsync(System.IO.Path.Combine(root, "rabbitmq.conf"),
-            "loopback_users = none\nlog.console = false\nlog.file.level = warning\n");
+            $"loopback_users = none\nlog.console = false\nlog.file.level = warning\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {server.ManagementPort}\n");
         await server.LaunchAsync(root);
         return server;
     }
@@ -104,8 +107,26 @@ public sealed class RabbitMqServer : IAsyncDisposable
             throw new InvalidOperationException("Virtual hosts can only be created on a server the tests started.");
         }
 
-        await CtlAsync(["add_vhost", name], TimeSpan.FromSeconds(30));
-        await CtlAsync(["set_permissions", "-p", name, "guest", ".*", ".*", ".*"], TimeSpan.FromSeconds(30));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ManagementPort}/api/"), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        var vhost = Uri.EscapeDataString(name);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                (await http.PutAsync($"vhosts/{vhost}", null)).EnsureSuccessStatusCode();
+                break;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // The management listener comes up a moment after the broker reports ready.
+                await Task.Delay(200);
+            }
+        }
+
+        (await http.PutAsync($"permissions/{vhost}/guest", new StringContent("""{"configure":".*","write":".*","read":".*"}""", System.Text.Encoding.UTF8, "application/json")))
+            .EnsureSuccessStatusCode();
         return ConnectionString(name);
     }
 

@@ -30,6 +30,7 @@ public sealed class OrderingApiTests : IAsyncLifetime
         // Cart and Catalog are not called by these tests; nothing listens at these addresses.
         settings["services:cart:http:0"] = $"http://127.0.0.1:{OsProcess.FreePort()}";
         settings["services:catalog:http:0"] = $"http://127.0.0.1:{OsProcess.FreePort()}";
+        settings["ConnectionStrings:messaging"] = await servers.RabbitMq.CreateVirtualHostAsync($"ordering-api-{Guid.NewGuid():N}");
         settings["Payments:SimulatedLatency"] = "00:00:00.010";
         settings["Payments:ReservationTimeout"] = "00:00:02";
         _ordering = await KestrelApp.StartServiceAsync(OrderingApp.Build, settings, OrderingApp.InitializeAsync);
