@@ -167,6 +167,65 @@ public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
     }
 
     [Fact]
+    public async Task A_double_click_makes_one_order_which_is_paid_and_the_confirmation_follows_it_live_to_shipped()
+    {
+        var shots = new Screenshots(nameof(A_double_click_makes_one_order_which_is_paid_and_the_confirmation_follows_it_live_to_shipped));
+        var page = await shop.NewVisitorAsync();
+        await AddFirstProductAsync(page, "/catalog?category=Jackets", 1);
+
+        await page.GotoAsync("/checkout");
+        await page.WaitForURLAsync(new Regex("/account/sign-in\\?returnUrl=%2Fcheckout"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        await page.GetByLabel("E-mail").FillAsync(NewEmail());
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("checkout shopper");
+        await page.GetByLabel("Confirm password").FillAsync("checkout shopper");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/checkout$"));
+        await Expect(page.Locator(".summary-lines li")).ToHaveCountAsync(1);
+
+        await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
+        await page.GetByLabel("Street and number").FillAsync("12 Analytical Row");
+        await page.GetByLabel("Postal code").FillAsync("10115");
+        await page.GetByLabel("City").FillAsync("Berlin");
+        await page.GetByLabel("Country").FillAsync("Germany");
+        await page.GetByLabel("Name on card").FillAsync("Ada Lovelace");
+        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
+        await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/30");
+        await page.GetByLabel("Security code").FillAsync("123");
+        await shots.TakeAsync(page, "checkout-filled");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Place order") }).DblClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}\\?placed=1$"));
+        var orderPath = new Uri(page.Url).AbsolutePath;
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank you! Your order is in." })).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "confirmation");
+        await Expect(page.Locator(".order-status .pill")).ToHaveAttributeAsync("data-status", "Paid", new() { Timeout = 30_000 });
+        await shots.TakeAsync(page, "confirmation-paid");
+
+        // The back office ships it; the open confirmation page follows without a reload.
+        var admin = await shop.NewVisitorAsync();
+        await admin.GotoAsync("/account/sign-in?returnUrl=%2Fadmin%2Forders%3Fstatus%3DPaid");
+        await admin.GetByLabel("E-mail").FillAsync(shop.Shop.AdminEmail);
+        await admin.GetByLabel("Password").FillAsync(shop.Shop.AdminPassword);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await admin.WaitForURLAsync(new Regex("/admin/orders"));
+        await shots.TakeAsync(admin, "admin-orders");
+        await admin.Locator($"a[href='/admin{orderPath}']").ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Mark as shipped" }).ClickAsync();
+        await Expect(admin.Locator(".flash-success")).ToContainTextAsync("Order marked as shipped.");
+        await shots.TakeAsync(admin, "admin-order-shipped");
+
+        await Expect(page.Locator(".order-status .pill")).ToHaveAttributeAsync("data-status", "Shipped", new() { Timeout = 20_000 });
+        await Expect(page.Locator("[data-step=Shipped]")).ToHaveClassAsync("step step-current");
+        await shots.TakeAsync(page, "confirmation-shipped-live");
+
+        // One order in the history, whatever the double click did.
+        await page.GotoAsync("/orders");
+        await Expect(page.Locator("table tbody tr")).ToHaveCountAsync(1);
+        await shots.TakeAsync(page, "order-history");
+    }
+
+    [Fact]
     public async Task An_admin_changes_a_price_and_the_storefront_and_the_cart_show_it()
     {
         var shots = new Screenshots(nameof(An_admin_changes_a_price_and_the_storefront_and_the_cart_show_it));

@@ -2,25 +2,25 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Commerce.Cart;
-using Commerce.Ordering;
-using Commerce.Tests.Catalog;
+using Commerce.Tests.Ordering;
 using Commerce.Tests.Infrastructure;
 using Commerce.Web;
 
 namespace Commerce.Tests.Web;
 
 /// <summary>
-/// The real shop for the storefront tests: Catalog, Cart, Ordering and Web started in-process
-/// exactly as their Programs start them, on real Kestrel, each with its own database or Redis
-/// key space. (Ordering's event-driven steps, stock reservation and payment, wait for the
-/// messaging work: orders placed here stay Submitted until cancelled.)
+/// The real shop for the storefront tests: Catalog, Cart and Ordering as <see cref="ShopServices"/>
+/// runs them (in-process on real Kestrel, own databases, Redis key space and RabbitMQ virtual
+/// host), and the storefront in front of them, started exactly as its Program starts it.
 /// </summary>
 public sealed class ShopStack : IAsyncLifetime
 {
-    public KestrelApp Catalog { get; private set; } = null!;
-    public KestrelApp Cart { get; private set; } = null!;
-    public KestrelApp Ordering { get; private set; } = null!;
+    private ShopServices _services = null!;
+
+    public ShopServices Services => _services;
+    public KestrelApp Catalog => _services.Catalog;
+    public KestrelApp Cart => _services.Cart;
+    public KestrelApp Ordering => _services.Ordering;
     public KestrelApp Web { get; private set; } = null!;
     public string IdentityDatabase { get; } = PostgresServer.UniqueDatabaseName("identity");
     public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@shop.test";
@@ -30,22 +30,7 @@ public sealed class ShopStack : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
-        Catalog = await CatalogService.StartAsync(
-            servers.Postgres.ConnectionString(PostgresServer.UniqueDatabaseName("catalog")), servers.Redis.ConnectionString, $"catalog-{Guid.NewGuid():N}");
-
-        var cart = TestTokens.ServiceSettings();
-        cart["ConnectionStrings:cache"] = servers.Redis.ConnectionString;
-        cart["Cart:KeyPrefix"] = $"cart-{Guid.NewGuid():N}:";
-        cart["services:catalog:http:0"] = Catalog.BaseAddress.ToString();
-        Cart = await KestrelApp.StartServiceAsync(CartApp.Build, cart, CartApp.InitializeAsync);
-
-        var ordering = TestTokens.ServiceSettings();
-        ordering["ConnectionStrings:orderingdb"] = servers.Postgres.ConnectionString(PostgresServer.UniqueDatabaseName("ordering"));
-        ordering["services:cart:http:0"] = Cart.BaseAddress.ToString();
-        ordering["services:catalog:http:0"] = Catalog.BaseAddress.ToString();
-        ordering["Payments:SimulatedLatency"] = "00:00:00.010";
-        Ordering = await KestrelApp.StartServiceAsync(OrderingApp.Build, ordering, OrderingApp.InitializeAsync);
-
+        _services = await ShopServices.StartAsync();
         IdentityConnectionString = servers.Postgres.ConnectionString(IdentityDatabase);
         Web = await StartWebAsync(Catalog.BaseAddress, Cart.BaseAddress, Ordering.BaseAddress);
     }
@@ -78,6 +63,15 @@ public sealed class ShopStack : IAsyncLifetime
             .ToArray();
     }
 
+    /// <summary>The account id (the buyer id the services see) of a registered shopper.</summary>
+    public async Task<string> BuyerIdOfAsync(string email)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(IdentityConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT id FROM accounts WHERE normalized_email = $1", conn) { Parameters = { new() { Value = email.ToUpperInvariant() } } };
+        return ((Guid)(await cmd.ExecuteScalarAsync())!).ToString();
+    }
+
     /// <summary>A loopback address nothing listens on.</summary>
     public static Uri ClosedAddress() => new($"http://127.0.0.1:{OsProcess.FreePort()}/");
 
@@ -86,12 +80,14 @@ public sealed class ShopStack : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var app in new[] { Web, Ordering, Cart, Catalog })
+        if (Web is not null)
         {
-            if (app is not null)
-            {
-                await app.DisposeAsync();
-            }
+            await Web.DisposeAsync();
+        }
+
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
         }
     }
 }

@@ -130,6 +130,8 @@ public sealed class WebDomainTests
         Assert.False(OrderStatus.CanShip(OrderStatus.StockReserved));
         Assert.True(OrderStatus.IsSettled(OrderStatus.Cancelled));
         Assert.False(OrderStatus.IsSettled(OrderStatus.StockReserved));
+        Assert.False(OrderStatus.IsSettled(OrderStatus.Paid));
+        Assert.True(OrderStatus.IsSettled(OrderStatus.Shipped));
     }
 
     [Theory]

@@ -11,8 +11,8 @@ public static class OrderStatus
 
     public static readonly IReadOnlyList<string> All = [Submitted, StockReserved, Paid, Shipped, Cancelled];
 
-    /// <summary>No further change comes on its own: the live status page stops asking.</summary>
-    public static bool IsSettled(string? status) => status is Paid or Shipped or Cancelled;
+    /// <summary>No further change can come: the live status page stops asking. (A paid order still ships.)</summary>
+    public static bool IsSettled(string? status) => status is Shipped or Cancelled;
 
     public static bool CanCancel(string? status) => status is Submitted or StockReserved;
 
