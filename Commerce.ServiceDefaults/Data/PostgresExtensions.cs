@@ -25,14 +25,15 @@ public static class PostgresExtensions
                 $"ConnectionStrings:{connectionName} is not set. Set environment variable ConnectionStrings__{connectionName} to Host=…;Port=…;Username=…;Password=…;Database=….");
         }
 
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-        builder.Services.AddKeyedSingleton(connectionName, dataSource);
+        // Built by the container so that it is disposed with it: its connection pool closes when the
+        // host stops instead of lingering (tests start and stop many hosts in one process).
+        builder.Services.AddKeyedSingleton(connectionName, (_, _) => new NpgsqlDataSourceBuilder(connectionString).Build());
         // Npgsql hides the password of a connection string it has opened; migrations need the
         // original to create the database.
         builder.Services.AddSingleton(new DatabaseConnection<TContext>(connectionString));
-        builder.Services.AddDbContextPool<TContext>(o =>
+        builder.Services.AddDbContextPool<TContext>((sp, o) =>
         {
-            o.UseNpgsql(dataSource);
+            o.UseNpgsql(sp.GetRequiredKeyedService<NpgsqlDataSource>(connectionName));
             // Migrations are written by hand (EF's design package does not restore here), so there is
             // no model snapshot to compare with; the schema is proven by the integration tests instead.
             o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
