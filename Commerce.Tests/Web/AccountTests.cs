@@ -4,7 +4,8 @@ using Npgsql;
 namespace Commerce.Tests.Web;
 
 /// <summary>Shopper accounts and the back office's door, over real HTTP with the real identity database.</summary>
-public sealed class AccountTests(ShopStack shop) : IClassFixture<ShopStack>
+[Collection(StorefrontCollection.Name)]
+public sealed class AccountTests(ShopStack shop)
 {
     private static string NewEmail() => $"shopper-{Guid.NewGuid():N}@shop.test";
 

@@ -3,24 +3,21 @@ using Microsoft.Playwright;
 namespace Commerce.Tests.Web;
 
 /// <summary>
-/// The real shop (<see cref="ShopStack"/>) and Debian's Chromium driven by Playwright. The
-/// Playwright driver (node and its package) ships inside the Microsoft.Playwright NuGet package
-/// and is copied next to the test assembly, so nothing is downloaded; the browser is the
-/// system's <c>/usr/bin/chromium</c>.
+/// Debian's Chromium driven by Playwright. The Playwright driver (node and its package) ships
+/// inside the Microsoft.Playwright NuGet package and is copied next to the test assembly, so
+/// nothing is downloaded; the browser is the system's <c>/usr/bin/chromium</c>.
 /// </summary>
-public sealed class BrowserShop : IAsyncLifetime
+public sealed class Chromium : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
 
-    public ShopStack Shop { get; } = new();
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (scripts/prerequisites.sh does).");
-        await Shop.InitializeAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -30,12 +27,12 @@ public sealed class BrowserShop : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh visitor: own cookies, desktop viewport, base URL of the storefront (or of <paramref name="storefront"/>).</summary>
-    public async Task<IPage> NewVisitorAsync(Uri? storefront = null)
+    /// <summary>A fresh visitor of <paramref name="storefront"/>: own cookies, desktop viewport.</summary>
+    public async Task<IPage> NewVisitorAsync(Uri storefront)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = (storefront ?? Shop.Web.BaseAddress).ToString().TrimEnd('/'),
+            BaseURL = storefront.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             Locale = "en-US",
         });
@@ -51,7 +48,6 @@ public sealed class BrowserShop : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        await Shop.DisposeAsync();
     }
 }
 

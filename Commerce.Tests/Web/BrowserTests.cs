@@ -5,8 +5,11 @@ using static Microsoft.Playwright.Assertions;
 namespace Commerce.Tests.Web;
 
 /// <summary>End-to-end in a real browser against the real Catalog, Cart and storefront.</summary>
-public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
+[Collection(StorefrontCollection.Name)]
+public sealed class BrowserTests(ShopStack shop, Chromium chromium)
 {
+    private Task<IPage> NewVisitorAsync(Uri? storefront = null) => chromium.NewVisitorAsync(storefront ?? shop.Web.BaseAddress);
+
     private static string NewEmail() => $"e2e-{Guid.NewGuid():N}@shop.test";
 
     private static async Task<int> BadgeAsync(IPage page)
@@ -29,7 +32,7 @@ public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
     public async Task Anonymous_shopper_searches_with_a_typo_adds_two_products_registers_and_keeps_the_cart()
     {
         var shots = new Screenshots(nameof(Anonymous_shopper_searches_with_a_typo_adds_two_products_registers_and_keeps_the_cart));
-        var page = await shop.NewVisitorAsync();
+        var page = await NewVisitorAsync();
 
         await page.GotoAsync("/");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Featured" })).ToBeVisibleAsync();
@@ -93,7 +96,7 @@ public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
     public async Task A_shopper_cannot_open_the_back_office_and_the_admin_can()
     {
         var shots = new Screenshots(nameof(A_shopper_cannot_open_the_back_office_and_the_admin_can));
-        var shopper = await shop.NewVisitorAsync();
+        var shopper = await NewVisitorAsync();
         await shopper.GotoAsync("/account/register");
         await shopper.GetByLabel("E-mail").FillAsync(NewEmail());
         await shopper.GetByLabel("Password", new() { Exact = true }).FillAsync("only a shopper");
@@ -107,11 +110,11 @@ public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
         await Expect(shopper.GetByRole(AriaRole.Heading, new() { Name = "This page is for shop staff only" })).ToBeVisibleAsync();
         await shots.TakeAsync(shopper, "shopper-denied");
 
-        var admin = await shop.NewVisitorAsync();
+        var admin = await NewVisitorAsync();
         await admin.GotoAsync("/admin");
         await admin.WaitForURLAsync(new Regex("/account/sign-in"));
-        await admin.GetByLabel("E-mail").FillAsync(shop.Shop.AdminEmail);
-        await admin.GetByLabel("Password").FillAsync(shop.Shop.AdminPassword);
+        await admin.GetByLabel("E-mail").FillAsync(shop.AdminEmail);
+        await admin.GetByLabel("Password").FillAsync(shop.AdminPassword);
         await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await admin.WaitForURLAsync(new Regex("/admin$"));
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Products" })).ToBeVisibleAsync();
@@ -123,8 +126,8 @@ public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
     public async Task Checkout_checks_each_field_and_says_plainly_when_ordering_cannot_take_the_order()
     {
         var shots = new Screenshots(nameof(Checkout_checks_each_field_and_says_plainly_when_ordering_cannot_take_the_order));
-        await using var web = await shop.Shop.StartWebAsync(shop.Shop.Catalog.BaseAddress, shop.Shop.Cart.BaseAddress, ShopStack.ClosedAddress());
-        var page = await shop.NewVisitorAsync(web.BaseAddress);
+        await using var web = await shop.StartWebAsync(shop.Catalog.BaseAddress, shop.Cart.BaseAddress, ShopStack.ClosedAddress());
+        var page = await NewVisitorAsync(web.BaseAddress);
         await AddFirstProductAsync(page, "/catalog?category=Jackets", 1);
 
         await page.GotoAsync("/checkout");
@@ -170,7 +173,7 @@ public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
     public async Task A_double_click_makes_one_order_which_is_paid_and_the_confirmation_follows_it_live_to_shipped()
     {
         var shots = new Screenshots(nameof(A_double_click_makes_one_order_which_is_paid_and_the_confirmation_follows_it_live_to_shipped));
-        var page = await shop.NewVisitorAsync();
+        var page = await NewVisitorAsync();
         await AddFirstProductAsync(page, "/catalog?category=Jackets", 1);
 
         await page.GotoAsync("/checkout");
@@ -203,10 +206,10 @@ public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
         await shots.TakeAsync(page, "confirmation-paid");
 
         // The back office ships it; the open confirmation page follows without a reload.
-        var admin = await shop.NewVisitorAsync();
+        var admin = await NewVisitorAsync();
         await admin.GotoAsync("/account/sign-in?returnUrl=%2Fadmin%2Forders%3Fstatus%3DPaid");
-        await admin.GetByLabel("E-mail").FillAsync(shop.Shop.AdminEmail);
-        await admin.GetByLabel("Password").FillAsync(shop.Shop.AdminPassword);
+        await admin.GetByLabel("E-mail").FillAsync(shop.AdminEmail);
+        await admin.GetByLabel("Password").FillAsync(shop.AdminPassword);
         await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await admin.WaitForURLAsync(new Regex("/admin/orders"));
         await shots.TakeAsync(admin, "admin-orders");
@@ -231,17 +234,17 @@ public sealed class BrowserTests(BrowserShop shop) : IClassFixture<BrowserShop>
         var shots = new Screenshots(nameof(An_admin_changes_a_price_and_the_storefront_and_the_cart_show_it));
 
         // A shopper puts a product in the cart at today's price.
-        var shopper = await shop.NewVisitorAsync();
+        var shopper = await NewVisitorAsync();
         await AddFirstProductAsync(shopper, "/catalog?category=Smartwatches&sort=name", 1);
         var productPath = new Uri(shopper.Url).AbsolutePath;
         var id = productPath.Split('/')[^1];
         var oldPrice = await shopper.Locator(".price-large").InnerTextAsync();
 
         // The operator raises it in the back office.
-        var admin = await shop.NewVisitorAsync();
+        var admin = await NewVisitorAsync();
         await admin.GotoAsync("/account/sign-in?returnUrl=%2Fadmin%2Fproducts%2F" + id);
-        await admin.GetByLabel("E-mail").FillAsync(shop.Shop.AdminEmail);
-        await admin.GetByLabel("Password").FillAsync(shop.Shop.AdminPassword);
+        await admin.GetByLabel("E-mail").FillAsync(shop.AdminEmail);
+        await admin.GetByLabel("Password").FillAsync(shop.AdminPassword);
         await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await admin.WaitForURLAsync(new Regex($"/admin/products/{id}$"));
         var price = admin.GetByLabel("Price");

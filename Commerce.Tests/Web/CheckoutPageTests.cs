@@ -6,7 +6,8 @@ using System.Text.RegularExpressions;
 namespace Commerce.Tests.Web;
 
 /// <summary>Checkout and orders over real HTTP against the real Cart, Catalog and Ordering.</summary>
-public sealed partial class CheckoutPageTests(ShopStack shop) : IClassFixture<ShopStack>
+[Collection(StorefrontCollection.Name)]
+public sealed partial class CheckoutPageTests(ShopStack shop)
 {
     private static Dictionary<string, string> Form(string key, string card = "4242 4242 4242 4242") => new()
     {

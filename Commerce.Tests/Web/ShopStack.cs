@@ -13,7 +13,7 @@ namespace Commerce.Tests.Web;
 /// runs them (in-process on real Kestrel, own databases, Redis key space and RabbitMQ virtual
 /// host), and the storefront in front of them, started exactly as its Program starts it.
 /// </summary>
-public sealed class ShopStack : IAsyncLifetime
+public class ShopStack : IAsyncLifetime
 {
     private ShopServices _services = null!;
 
@@ -27,10 +27,13 @@ public sealed class ShopStack : IAsyncLifetime
     public string AdminPassword { get; } = $"Adm!n-{Guid.NewGuid():N}";
     public string IdentityConnectionString { get; private set; } = "";
 
+    /// <summary>The broker the services use; null for a new virtual host on the run's RabbitMQ.</summary>
+    protected virtual string? Messaging => null;
+
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
-        _services = await ShopServices.StartAsync();
+        _services = await ShopServices.StartAsync(Messaging);
         IdentityConnectionString = servers.Postgres.ConnectionString(IdentityDatabase);
         Web = await StartWebAsync(Catalog.BaseAddress, Cart.BaseAddress, Ordering.BaseAddress);
     }
@@ -71,6 +74,9 @@ public sealed class ShopStack : IAsyncLifetime
         await using var cmd = new Npgsql.NpgsqlCommand("SELECT id FROM accounts WHERE normalized_email = $1", conn) { Parameters = { new() { Value = email.ToUpperInvariant() } } };
         return ((Guid)(await cmd.ExecuteScalarAsync())!).ToString();
     }
+
+    /// <summary>A loopback address nothing listens on.</summary>
+    public static int ClosedPort() => OsProcess.FreePort();
 
     /// <summary>A loopback address nothing listens on.</summary>
     public static Uri ClosedAddress() => new($"http://127.0.0.1:{OsProcess.FreePort()}/");

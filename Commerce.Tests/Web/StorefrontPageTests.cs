@@ -7,7 +7,8 @@ using Commerce.Web.Buyers;
 namespace Commerce.Tests.Web;
 
 /// <summary>Storefront pages over real HTTP against the real Catalog and Cart: what a browser gets, without a browser.</summary>
-public sealed class StorefrontPageTests(ShopStack shop) : IClassFixture<ShopStack>
+[Collection(StorefrontCollection.Name)]
+public sealed class StorefrontPageTests(ShopStack shop)
 {
     private async Task<JsonElement> CatalogJsonAsync(string path)
     {
