@@ -55,6 +55,7 @@ public static class CatalogApp
         builder.Services.AddSingleton<ProductCache>();
         builder.Services.AddScoped<ProductReader>();
         builder.Services.AddScoped<ProductCommands>();
+        builder.Services.AddScoped<IProductChangeObserver, OutboxProductEvents>();
         builder.Services.AddSingleton<StockReservations>();
         builder.Services.AddSingleton<IProductSearch, PostgresProductSearch>();
         builder.Services.AddOpenApi();

@@ -119,8 +119,16 @@ public sealed class OutboxTests(MessagingFixture fixture, ITestOutputHelper outp
         var drainedIn = Stopwatch.GetElapsedTime(started, lastDelivery);
         var burstLatency = burstSaved.Select(s => Stopwatch.GetElapsedTime(s.CommittedAt, delivered.First(d => d.MessageId == s.Event.EventId).Timestamp).TotalMilliseconds).ToList();
 
-        // The relay's own share: commit (row created) to the broker's confirm (row marked sent).
+        // The relay's own share: commit (row created) to the broker's confirm (row marked sent). A
+        // consumer can see an event before the relay has marked its row, so wait for the marks.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await app.QueryAsync(db => db.Outbox.CountAsync(m => ids.Contains(m.MessageId) && m.SentAt == null)) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
         var rows = await app.QueryAsync(db => db.Outbox.Where(m => ids.Contains(m.MessageId)).Select(m => new { m.CreatedAt, m.SentAt }).ToListAsync());
+        Assert.All(rows, r => Assert.NotNull(r.SentAt));
         var relayDelay = rows.Select(r => (r.SentAt!.Value - r.CreatedAt).TotalMilliseconds).ToList();
         var relayedIn = rows.Max(r => r.SentAt!.Value) - rows.Min(r => r.CreatedAt);
 

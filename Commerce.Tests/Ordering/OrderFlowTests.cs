@@ -109,7 +109,9 @@ public sealed class OrderFlowTests(ITestOutputHelper output) : IAsyncLifetime
         var product = await slow.CreateProductAsync(30m, stock: 4);
         await slow.AddToCartAsync("flow-buyer-5", product, 4);
         var response = await slow.CheckoutAsync("flow-buyer-5", Guid.NewGuid().ToString());
-        var orderId = (await CatalogService.JsonAsync(response)).GetProperty("id").GetGuid();
+        var accepted = await CatalogService.JsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"checkout answered {(int)response.StatusCode}: {accepted}");
+        var orderId = accepted.GetProperty("id").GetGuid();
 
         using var buyer = ShopServices.As(slow.Ordering, TestTokens.For("flow-buyer-5"));
         var cancel = await buyer.PostAsync($"api/orders/{orderId}/cancel", null);
@@ -128,6 +130,43 @@ public sealed class OrderFlowTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal("Paid", final.GetProperty("status").GetString());
             await WaitUntilAsync(async () => await slow.StockAsync(product) == (0, 0));
         }
+    }
+
+    [Fact]
+    public async Task An_admin_price_change_is_published_and_the_next_order_pays_the_new_price()
+    {
+        var product = await _shop.CreateProductAsync(10m, stock: 10);
+        using var admin = ShopServices.As(_shop.Catalog, TestTokens.Admin());
+        var current = await CatalogService.JsonAsync(await admin.GetAsync($"api/catalog/products/{product}"));
+        var update = await admin.PutAsJsonAsync($"api/catalog/products/{product}", new
+        {
+            sku = current.GetProperty("sku").GetString(),
+            name = current.GetProperty("name").GetString(),
+            description = current.GetProperty("description").GetString(),
+            brand = current.GetProperty("brand").GetString(),
+            category = current.GetProperty("category").GetString(),
+            price = 12.50m,
+            currency = "USD",
+            version = current.GetProperty("version").GetInt32(),
+        });
+        Assert.True(update.IsSuccessStatusCode, $"the price change answered {(int)update.StatusCode}: {await update.Content.ReadAsStringAsync()}");
+
+        // The event left through the outbox: it is in Catalog's outbox, marked sent by the relay.
+        await WaitUntilAsync(async () =>
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(_shop.CatalogConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM outbox_messages WHERE aggregate_id = $1 AND message_type LIKE 'Commerce.Contracts.ProductPriceChanged%' AND sent_at IS NOT NULL AND payload->>'newPrice' = '12.50'", conn)
+            {
+                Parameters = { new() { Value = $"product:{product}" } },
+            };
+            return (long)(await cmd.ExecuteScalarAsync())! == 1;
+        });
+
+        var orderId = await _shop.PlaceOrderAsync("flow-buyer-6", product, 2);
+        var order = await _shop.WaitForFinalAsync("flow-buyer-6", orderId);
+        Assert.Equal(25.00m, order.GetProperty("total").GetDecimal());
     }
 
     [Fact]
