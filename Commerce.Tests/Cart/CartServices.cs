@@ -52,6 +52,8 @@ public sealed class CartServices : IAsyncDisposable
         settings["ConnectionStrings:messaging"] = messaging;
         settings["services:catalog:http:0"] = catalog.BaseAddress.ToString();
         settings["Cart:KeyPrefix"] = keyPrefix;
+        // The suite shares two cores with its servers; Catalog may be slower than in production.
+        settings["Cart:CatalogTimeout"] = "00:00:10";
         foreach (var (key, value) in cartSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
