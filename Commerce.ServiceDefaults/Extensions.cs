@@ -6,6 +6,7 @@ using Commerce.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -26,6 +27,10 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.AddHttpResilience(builder.Configuration);
         builder.Services.AddCommerceProblemDetails();
+
+        // The APIs take small JSON bodies; anything larger is refused with 413 before it is read.
+        var maxBody = builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? 1024 * 1024;
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxBody);
         return builder;
     }
 

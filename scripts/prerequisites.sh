@@ -2,14 +2,27 @@
 # Installs the OS packages Commerce needs on Debian/Ubuntu: the servers the tests and the local
 # runner start (PostgreSQL 15, Redis, RabbitMQ) and Chromium for the browser tests.
 # As root it installs what is missing; otherwise it prints the command to run.
+# Usage: prerequisites.sh [--servers] [extra-package ...]
+#   --servers  only what the servers need (./run.sh), no browser
 set -euo pipefail
+
+browser=true
+extras=()
+for arg in "$@"; do
+  case "$arg" in
+    --servers) browser=false ;;
+    *) extras+=("$arg") ;;
+  esac
+done
 
 missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-for extra in "$@"; do
+if $browser; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
+for extra in "${extras[@]}"; do
   dpkg -s "$extra" >/dev/null 2>&1 || missing+=("$extra")
 done
 

@@ -25,11 +25,15 @@ public static class PostgresExtensions
                 $"ConnectionStrings:{connectionName} is not set. Set environment variable ConnectionStrings__{connectionName} to Host=…;Port=…;Username=…;Password=…;Database=….");
         }
 
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-        builder.Services.AddKeyedSingleton(connectionName, dataSource);
-        builder.Services.AddDbContextPool<TContext>(o =>
+        // Built by the container so that it is disposed with it: its connection pool closes when the
+        // host stops instead of lingering (tests start and stop many hosts in one process).
+        builder.Services.AddKeyedSingleton(connectionName, (_, _) => new NpgsqlDataSourceBuilder(connectionString).Build());
+        // Npgsql hides the password of a connection string it has opened; migrations need the
+        // original to create the database.
+        builder.Services.AddSingleton(new DatabaseConnection<TContext>(connectionString));
+        builder.Services.AddDbContextPool<TContext>((sp, o) =>
         {
-            o.UseNpgsql(dataSource);
+            o.UseNpgsql(sp.GetRequiredKeyedService<NpgsqlDataSource>(connectionName));
             // Migrations are written by hand (EF's design package does not restore here), so there is
             // no model snapshot to compare with; the schema is proven by the integration tests instead.
             o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
@@ -58,7 +62,8 @@ public static class PostgresExtensions
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Commerce.Migrations");
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        var connectionString = db.Database.GetConnectionString()
+        var connectionString = app.Services.GetService<DatabaseConnection<TContext>>()?.ConnectionString
+            ?? db.Database.GetConnectionString()
             ?? throw new InvalidOperationException($"{typeof(TContext).Name} has no connection string.");
 
         var deadline = DateTime.UtcNow + (waitForServer ?? TimeSpan.FromSeconds(60));
@@ -104,13 +109,6 @@ public static class PostgresExtensions
         {
             await db.Database.CloseConnectionAsync();
         }
-
-        // Types created by migrations (extensions, enums) must be visible to pooled connections.
-        if (app.Services.GetService<NpgsqlDataSource>() is { } ds)
-        {
-            await using var conn = await ds.OpenConnectionAsync(cancellationToken);
-            await conn.ReloadTypesAsync(cancellationToken);
-        }
     }
 
     private static async Task EnsureDatabaseExistsAsync(string connectionString, CancellationToken cancellationToken)
@@ -143,6 +141,9 @@ public static class PostgresExtensions
         return BitConverter.ToInt64(bytes, 0);
     }
 }
+
+/// <summary>The connection string a DbContext was registered with, as configured.</summary>
+public sealed record DatabaseConnection<TContext>(string ConnectionString) where TContext : DbContext;
 
 internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {

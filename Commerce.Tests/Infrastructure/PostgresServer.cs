@@ -56,7 +56,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = new PostgresServer(dir, dataDir, "127.0.0.1", port, "postgres", password) { _ownsDir = ownsDir };
         await OsProcess.RunAsync($"{BinDir}/pg_ctl",
             ["-D", dataDir, "-l", System.IO.Path.Combine(root, "postgres.log"), "-w", "-t", "30",
-             "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB", "start"],
+             "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB", "start"],
             runAsUser: user);
         server._postmasterPid = int.Parse((await File.ReadAllLinesAsync(System.IO.Path.Combine(dataDir, "postmaster.pid")))[0]);
         dir.RecordPid(server._postmasterPid);
@@ -70,6 +70,9 @@ public sealed class PostgresServer : IAsyncDisposable
         Username = Username,
         Password = Password,
         Database = database,
+        // A run starts and stops many services, each with its own pool: idle connections go quickly.
+        ConnectionIdleLifetime = 10,
+        ConnectionPruningInterval = 5,
     }.ConnectionString;
 
     /// <summary>A database name no other test uses.</summary>

@@ -1,0 +1,28 @@
+namespace Commerce.Contracts;
+
+/// <summary>One line of an order: the price is the one Catalog gave at checkout.</summary>
+public sealed record OrderLine(int ProductId, int Quantity, decimal UnitPrice);
+
+/// <summary>A buyer checked out; Catalog reserves the stock for every line or for none.</summary>
+public sealed record OrderSubmitted(Guid OrderId, string BuyerId, IReadOnlyList<OrderLine> Lines, string Currency) : IntegrationEvent;
+
+/// <summary>Catalog reserved the stock of every line of the order.</summary>
+public sealed record StockReserved(Guid OrderId) : IntegrationEvent;
+
+/// <summary>A line Catalog could not reserve, with how many units were asked for and are left.</summary>
+public sealed record ShortLine(int ProductId, int Requested, int Available);
+
+/// <summary>Catalog reserved nothing because these lines are short.</summary>
+public sealed record StockRejected(Guid OrderId, IReadOnlyList<ShortLine> ShortLines) : IntegrationEvent;
+
+public sealed record PaymentSucceeded(Guid OrderId, decimal Amount, string Currency) : IntegrationEvent;
+
+public sealed record PaymentFailed(Guid OrderId, string Reason) : IntegrationEvent;
+
+/// <summary>The order is paid: Catalog commits its reservation.</summary>
+public sealed record OrderPaid(Guid OrderId) : IntegrationEvent;
+
+/// <summary>The order ended cancelled: Catalog releases whatever it reserved for it.</summary>
+public sealed record OrderCancelled(Guid OrderId, string Reason) : IntegrationEvent;
+
+public sealed record OrderShipped(Guid OrderId) : IntegrationEvent;

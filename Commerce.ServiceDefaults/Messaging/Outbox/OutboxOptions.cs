@@ -1,0 +1,41 @@
+namespace Commerce.ServiceDefaults.Messaging.Outbox;
+
+/// <summary>How the outbox relay works, bound from <c>Messaging:Outbox</c>.</summary>
+public sealed class OutboxOptions
+{
+    public const string SectionName = "Messaging:Outbox";
+
+    /// <summary>Rows read and published per round.</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>Aggregates published side by side; one aggregate's events always go one after another.</summary>
+    public int MaxConcurrentAggregates { get; set; } = 16;
+
+    /// <summary>
+    /// How often the relay looks without being woken. Commits wake it at once (LISTEN/NOTIFY); this
+    /// only bounds the delay should a notification be missed.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often a replica that is not the relay (or lost its database) tries to become it.</summary>
+    public TimeSpan LeaderRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one publish may wait for the broker's confirm.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First wait after a failed publish; doubles up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryMinDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long sent rows are kept for inspection before they are deleted.</summary>
+    public TimeSpan SentRetention { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// How long processed-message records are kept. A redelivery later than this would be applied
+    /// again, so it should outlive any outage by far.
+    /// </summary>
+    public TimeSpan ProcessedRetention { get; set; } = TimeSpan.FromDays(14);
+
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+}

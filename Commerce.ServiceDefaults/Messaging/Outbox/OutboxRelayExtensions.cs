@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Commerce.ServiceDefaults.Messaging.Outbox;
+
+public static class OutboxRelayExtensions
+{
+    /// <summary>
+    /// Runs the outbox relay of <typeparamref name="TContext"/> (which maps the outbox with
+    /// <see cref="OutboxDbContextExtensions.MapOutbox"/>). Needs <c>AddMessaging</c> for the bus.
+    /// </summary>
+    public static IHostApplicationBuilder AddOutboxRelay<TContext>(this IHostApplicationBuilder builder)
+        where TContext : DbContext
+    {
+        builder.Services.AddOptions<OutboxOptions>()
+            .Bind(builder.Configuration.GetSection(OutboxOptions.SectionName))
+            .Validate(o => o.BatchSize > 0 && o.MaxConcurrentAggregates > 0, "Messaging:Outbox:BatchSize and MaxConcurrentAggregates must be positive.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.PublishTimeout > TimeSpan.Zero, "Messaging:Outbox:PollInterval and PublishTimeout must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<OutboxMetrics>();
+        builder.Services.AddHostedService<OutboxRelay<TContext>>();
+        return builder;
+    }
+}
