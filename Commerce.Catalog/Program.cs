@@ -3,9 +3,12 @@ using Commerce.Catalog.Data;
 using Commerce.Catalog.Images;
 using Commerce.Catalog.Products;
 using Commerce.Catalog.Search;
+using Commerce.Catalog.Search.Elasticsearch;
 using Commerce.Catalog.Stock;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
+using Commerce.ServiceDefaults.Messaging;
+using Commerce.ServiceDefaults.Messaging.Replay;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Commerce.Catalog;
@@ -48,6 +51,14 @@ public static class CatalogApp
         builder.Services.AddSingleton<SearchResultCache>();
         builder.Services.AddSingleton<PostgresProductSearch>();
         builder.Services.AddSingleton<IProductSearch, CachedProductSearch>();
+        var elasticsearch = builder.AddElasticsearchSearch();
+        if (elasticsearch)
+        {
+            // Elasticsearch follows product changes through events. (Until Catalog consumes other
+            // events too, the broker is needed only then.)
+            builder.AddMessaging(bus => bus.AddProductSearchIndexConsumers());
+        }
+
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
@@ -65,6 +76,11 @@ public static class CatalogApp
         app.MapProductEndpoints();
         app.MapProductAdminEndpoints();
         app.MapProductImageEndpoints();
+        if (elasticsearch)
+        {
+            app.MapMessagingAdminEndpoints();
+        }
+
         return app;
     }
 
