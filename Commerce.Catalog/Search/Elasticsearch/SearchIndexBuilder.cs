@@ -156,7 +156,8 @@ public sealed partial class SearchIndexInitializer(
             catch (Exception ex)
             {
                 state.MarkNotReady($"The search index at {connection} could not be checked or built ({ex.Message}); searches are answered by PostgreSQL. Retrying.");
-                LogFailed(logger, connection.ToString(), delay.TotalSeconds, ex);
+                // Unreachable is an expected state with a clear message; a stack trace adds nothing.
+                LogFailed(logger, connection.ToString(), delay.TotalSeconds, ex.Message, ex is HttpRequestException ? null : ex);
             }
 
             try
@@ -172,6 +173,6 @@ public sealed partial class SearchIndexInitializer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Search index at {Elasticsearch} could not be checked or built; retrying in {Seconds:0.#} s")]
-    private static partial void LogFailed(ILogger logger, string elasticsearch, double seconds, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Search index at {Elasticsearch} could not be checked or built ({Reason}); retrying in {Seconds:0.#} s")]
+    private static partial void LogFailed(ILogger logger, string elasticsearch, double seconds, string reason, Exception? exception);
 }
