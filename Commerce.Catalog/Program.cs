@@ -4,6 +4,7 @@ using Commerce.Catalog.Images;
 using Commerce.Catalog.Orders;
 using Commerce.Catalog.Products;
 using Commerce.Catalog.Search;
+using Commerce.Catalog.Search.Elasticsearch;
 using Commerce.Catalog.Stock;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
@@ -38,13 +39,6 @@ public static class CatalogApp
         builder.AddNpgsqlDbContext<WebApplicationBuilder, CatalogDbContext>(DatabaseName);
         // The cache is an optimisation: without Redis the catalog is slower, not down.
         builder.AddRedisConnection(CacheName, HealthStatus.Degraded);
-        builder.AddMessaging(bus =>
-        {
-            bus.AddConsumer<OrderSubmittedConsumer>();
-            bus.AddConsumer<OrderPaidConsumer>();
-            bus.AddConsumer<OrderCancelledConsumer>();
-        });
-        builder.AddOutboxRelay<CatalogDbContext>();
 
         // A long search text must reach the handler, which explains the limit, rather than be cut
         // off by Kestrel with a bare 414.
@@ -60,6 +54,20 @@ public static class CatalogApp
         builder.Services.AddSingleton<SearchResultCache>();
         builder.Services.AddSingleton<PostgresProductSearch>();
         builder.Services.AddSingleton<IProductSearch, CachedProductSearch>();
+        var elasticsearch = builder.AddElasticsearchSearch();
+        builder.AddMessaging(bus =>
+        {
+            bus.AddConsumer<OrderSubmittedConsumer>();
+            bus.AddConsumer<OrderPaidConsumer>();
+            bus.AddConsumer<OrderCancelledConsumer>();
+            if (elasticsearch)
+            {
+                // The index follows product changes through their events.
+                bus.AddProductSearchIndexConsumers();
+            }
+        });
+        builder.AddOutboxRelay<CatalogDbContext>();
+
         builder.Services.AddOpenApi();
 
         var app = builder.Build();

@@ -1,0 +1,90 @@
+using Commerce.Catalog.Caching;
+using Commerce.ServiceDefaults.Resilience;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Commerce.Catalog.Search.Elasticsearch;
+
+public static class ElasticsearchSearchExtensions
+{
+    /// <summary>
+    /// When <c>ConnectionStrings:search</c> is set: Elasticsearch answers <see cref="IProductSearch"/>
+    /// (PostgreSQL per request when it cannot), the index is built in the background at start-up,
+    /// and <c>search</c> joins <c>/health</c>. Returns false, changing nothing, when it is not set.
+    /// Call after the PostgreSQL search is registered.
+    /// </summary>
+    public static bool AddElasticsearchSearch(this WebApplicationBuilder builder)
+    {
+        var connection = ElasticsearchConnection.FromConfiguration(builder.Configuration);
+        if (connection is null)
+        {
+            return false;
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(connection);
+        services.AddOptions<ElasticsearchOptions>()
+            .Bind(builder.Configuration.GetSection(ElasticsearchOptions.SectionName))
+            .Validate(o => o.IndexAlias.Length > 0 && o.IndexAlias == o.IndexAlias.ToLowerInvariant() && !o.IndexAlias.Contains('*', StringComparison.Ordinal),
+                $"{ElasticsearchOptions.SectionName}:IndexAlias must be a lower-case Elasticsearch name without '*'.")
+            .Validate(o => o.BulkBatchSize > 0, $"{ElasticsearchOptions.SectionName}:BulkBatchSize must be positive.")
+            .ValidateOnStart();
+
+        foreach (var name in (string[])[ElasticsearchClient.QueryClientName, ElasticsearchClient.IndexingClientName])
+        {
+            services.AddHttpClient(name, http =>
+            {
+                http.BaseAddress = connection.BaseAddress;
+                http.DefaultRequestHeaders.Authorization = connection.Authorization;
+                // The resilience handler owns the timeouts.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            });
+        }
+
+        // Defaults for the two clients; HttpResilience:Clients:search(-indexing):* still override them.
+        var section = builder.Configuration.GetSection(HttpResilienceOptions.SectionName).GetSection("Clients");
+        services.Configure<HttpResilienceOptions>(ElasticsearchClient.QueryClientName, o =>
+        {
+            // A search either answers quickly or PostgreSQL answers instead: no retries, and a
+            // breaker that opens after a few failures so a dead Elasticsearch costs nothing per search.
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.TotalTimeout = TimeSpan.FromSeconds(2);
+            o.MaxRetryAttempts = 0;
+            o.BreakerMinimumThroughput = 4;
+            o.BreakerFailureRatio = 0.5;
+            o.BreakerSamplingDuration = TimeSpan.FromSeconds(10);
+            o.BreakerDuration = TimeSpan.FromSeconds(15);
+            section.GetSection(ElasticsearchClient.QueryClientName).Bind(o);
+        });
+        services.Configure<HttpResilienceOptions>(ElasticsearchClient.IndexingClientName, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(60);
+            o.TotalTimeout = TimeSpan.FromMinutes(3);
+            section.GetSection(ElasticsearchClient.IndexingClientName).Bind(o);
+        });
+
+        services.AddSingleton<ElasticsearchClient>();
+        services.AddSingleton<SearchIndexState>();
+        services.AddSingleton<SearchIndexBuilder>();
+        services.AddScoped<ProductIndexer>();
+        services.AddHostedService<SearchIndexInitializer>();
+        services.TryAddSingleton<CachedProductSearch>();
+        services.AddSingleton<ElasticsearchProductSearch>();
+        services.Replace(ServiceDescriptor.Singleton<IProductSearch>(sp => sp.GetRequiredService<ElasticsearchProductSearch>()));
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            SearchHealthCheck.Name,
+            sp => ActivatorUtilities.CreateInstance<SearchHealthCheck>(sp),
+            HealthStatus.Degraded,
+            ["ready", "search"],
+            TimeSpan.FromSeconds(3)));
+        return true;
+    }
+
+    /// <summary>The consumers that keep the index true to product events; register inside <c>AddMessaging</c>.</summary>
+    public static IBusRegistrationConfigurator AddProductSearchIndexConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ProductSearchIndexConsumer>();
+        return bus;
+    }
+}
