@@ -1,3 +1,5 @@
+using Commerce.ServiceDefaults.Payments;
+
 namespace Commerce.Ordering.Domain;
 
 /// <summary>
@@ -19,100 +21,32 @@ public sealed class PaymentCard
     public int ExpiryYear { get; }
     public string CardholderName { get; }
 
-    public CardSummary Summary => new(BrandOf(Number), Number[^4..]);
+    public CardSummary Summary => new(CardRules.BrandOf(Number), Number[^4..]);
 
     /// <summary>
-    /// Checks number (digits, length, Luhn), expiry (MM/YY, not past), CVC and name; the errors are
-    /// keyed by field so a form can show each beside its input.
+    /// Checks number (digits, length, Luhn), expiry (MM/YY, not past), CVC and name with the shared
+    /// <see cref="CardRules"/>; the errors are keyed by field so a form can show each beside its input.
     /// </summary>
     public static (PaymentCard? Card, Dictionary<string, string[]> Errors) Parse(
         string? number, string? expiry, string? cvc, string? cardholderName, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
-        var digits = new string((number ?? string.Empty).Where(c => c is not (' ' or '-')).ToArray());
-        if (digits.Length == 0)
+        void Check(string field, string? problem)
         {
-            errors["payment.cardNumber"] = ["Enter the card number."];
-        }
-        else if (!digits.All(char.IsAsciiDigit) || digits.Length is < 12 or > 19)
-        {
-            errors["payment.cardNumber"] = ["A card number has 12 to 19 digits."];
-        }
-        else if (!PassesLuhn(digits))
-        {
-            errors["payment.cardNumber"] = ["This card number is not valid: check it for a typo."];
-        }
-
-        var month = 0;
-        var year = 0;
-        var exp = (expiry ?? string.Empty).Trim();
-        if (exp.Length != 5 || exp[2] != '/' || !int.TryParse(exp.AsSpan(0, 2), out month) || !int.TryParse(exp.AsSpan(3, 2), out year)
-            || month is < 1 or > 12 || !exp[..2].All(char.IsAsciiDigit) || !exp[3..].All(char.IsAsciiDigit))
-        {
-            errors["payment.expiry"] = ["Enter the expiry date as MM/YY."];
-        }
-        else
-        {
-            year += 2000;
-            // A card is valid through the last day of its expiry month.
-            var lastValidMonth = new DateTime(year, month, 1);
-            if (lastValidMonth < new DateTime(now.Year, now.Month, 1))
+            if (problem is not null)
             {
-                errors["payment.expiry"] = ["This card has expired."];
+                errors[field] = [problem];
             }
         }
 
-        var c = (cvc ?? string.Empty).Trim();
-        if (c.Length is < 3 or > 4 || !c.All(char.IsAsciiDigit))
-        {
-            errors["payment.cvc"] = ["The security code is the 3 or 4 digits on the card."];
-        }
-
-        var name = (cardholderName ?? string.Empty).Trim();
-        if (name.Length == 0)
-        {
-            errors["payment.cardholderName"] = ["Enter the name on the card."];
-        }
-        else if (name.Length > 100)
-        {
-            errors["payment.cardholderName"] = ["The name on the card is at most 100 characters."];
-        }
-
-        return errors.Count > 0 ? (null, errors) : (new PaymentCard(digits, month, year, name), errors);
+        Check("payment.cardNumber", CardRules.NumberProblem(number));
+        Check("payment.expiry", CardRules.ExpiryProblem(expiry, now, out var month, out var year));
+        Check("payment.cvc", CardRules.CvcProblem(cvc));
+        Check("payment.cardholderName", CardRules.CardholderNameProblem(cardholderName));
+        return errors.Count > 0
+            ? (null, errors)
+            : (new PaymentCard(CardRules.Digits(number), month, year, cardholderName!.Trim()), errors);
     }
-
-    public static bool PassesLuhn(string digits)
-    {
-        var sum = 0;
-        var doubleIt = false;
-        for (var i = digits.Length - 1; i >= 0; i--)
-        {
-            var d = digits[i] - '0';
-            if (doubleIt)
-            {
-                d *= 2;
-                if (d > 9)
-                {
-                    d -= 9;
-                }
-            }
-
-            sum += d;
-            doubleIt = !doubleIt;
-        }
-
-        return sum % 10 == 0;
-    }
-
-    public static string BrandOf(string digits) => digits switch
-    {
-        ['4', ..] => "Visa",
-        ['3', '4' or '7', ..] => "American Express",
-        ['5', >= '1' and <= '5', ..] => "Mastercard",
-        ['2', ..] when int.TryParse(digits.AsSpan(0, 4), out var p) && p is >= 2221 and <= 2720 => "Mastercard",
-        ['6', '0', '1', '1', ..] or ['6', '5', ..] => "Discover",
-        _ => "Card",
-    };
 
     public override string ToString() => $"{Summary.Brand} ending {Summary.Last4}";
 }

@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Payments;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.Tests.Infrastructure;
 using Commerce.Web.Buyers;
@@ -55,7 +56,7 @@ public sealed class WebDomainTests
     [InlineData("4242 4242 4242 424x", false)]
     [InlineData("", false)]
     public void Card_numbers_must_pass_the_luhn_check(string number, bool ok) =>
-        Assert.Equal(ok, PaymentCard.NumberProblem(number) is null);
+        Assert.Equal(ok, CardRules.NumberProblem(number) is null);
 
     [Theory]
     [InlineData("11/26", true)]
@@ -65,14 +66,14 @@ public sealed class WebDomainTests
     [InlineData("1/30", false)]
     [InlineData("", false)]
     public void Expiry_is_mm_yy_and_valid_to_the_end_of_its_month(string expiry, bool ok) =>
-        Assert.Equal(ok, PaymentCard.ExpiryProblem(expiry, Now) is null);
+        Assert.Equal(ok, CardRules.ExpiryProblem(expiry, Now) is null);
 
     [Theory]
     [InlineData("123", true)]
     [InlineData("1234", true)]
     [InlineData("12", false)]
     [InlineData("12a", false)]
-    public void Cvc_is_three_or_four_digits(string cvc, bool ok) => Assert.Equal(ok, PaymentCard.CvcProblem(cvc) is null);
+    public void Cvc_is_three_or_four_digits(string cvc, bool ok) => Assert.Equal(ok, CardRules.CvcProblem(cvc) is null);
 
     [Fact]
     public void Catalog_query_corrects_out_of_range_values_instead_of_failing()

@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Payments;
 using System.ComponentModel.DataAnnotations;
 using Commerce.Web.Domain;
 
@@ -9,7 +10,7 @@ namespace Commerce.Web.Components.Shared;
 public sealed class CardNumberAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        PaymentCard.NumberProblem(value as string) is { } problem ? new ValidationResult(problem, [validationContext.MemberName!]) : ValidationResult.Success;
+        CardRules.NumberProblem(value as string) is { } problem ? new ValidationResult(problem, [validationContext.MemberName!]) : ValidationResult.Success;
 }
 
 [AttributeUsage(AttributeTargets.Property)]
@@ -18,7 +19,7 @@ public sealed class CardExpiryAttribute : ValidationAttribute
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
         var time = validationContext.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
-        return PaymentCard.ExpiryProblem(value as string, time.GetUtcNow()) is { } problem
+        return CardRules.ExpiryProblem(value as string, time.GetUtcNow()) is { } problem
             ? new ValidationResult(problem, [validationContext.MemberName!])
             : ValidationResult.Success;
     }
@@ -28,5 +29,5 @@ public sealed class CardExpiryAttribute : ValidationAttribute
 public sealed class CardCvcAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        PaymentCard.CvcProblem((value as string)?.Trim()) is { } problem ? new ValidationResult(problem, [validationContext.MemberName!]) : ValidationResult.Success;
+        CardRules.CvcProblem((value as string)?.Trim()) is { } problem ? new ValidationResult(problem, [validationContext.MemberName!]) : ValidationResult.Success;
 }
