@@ -130,15 +130,7 @@ public sealed class BrowserTests(ShopStack shop, Chromium chromium)
         var page = await NewVisitorAsync(web.BaseAddress);
         await AddFirstProductAsync(page, "/catalog?category=Jackets", 1);
 
-        await page.GotoAsync("/checkout");
-        await page.WaitForURLAsync(new Regex("/account/sign-in\\?returnUrl=%2Fcheckout"));
-        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
-        await page.GetByLabel("E-mail").FillAsync(NewEmail());
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("checkout shopper");
-        await page.GetByLabel("Confirm password").FillAsync("checkout shopper");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/checkout$"));
-        await Expect(page.Locator(".summary-lines li")).ToHaveCountAsync(1);
+        await RegisterOnTheWayToCheckoutAsync(page);
 
         // Field-level messages, before anything is sent to Ordering.
         await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4241");
@@ -149,15 +141,7 @@ public sealed class BrowserTests(ShopStack shop, Chromium chromium)
         await Expect(page.GetByText("Enter the city.")).ToBeVisibleAsync();
         await shots.TakeAsync(page, "checkout-validation");
 
-        await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
-        await page.GetByLabel("Street and number").FillAsync("12 Analytical Row");
-        await page.GetByLabel("Postal code").FillAsync("10115");
-        await page.GetByLabel("City").FillAsync("Berlin");
-        await page.GetByLabel("Country").FillAsync("Germany");
-        await page.GetByLabel("Name on card").FillAsync("Ada Lovelace");
-        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
-        await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/30");
-        await page.GetByLabel("Security code").FillAsync("123");
+        await FillCheckoutAsync(page);
         var keyBefore = await page.Locator("input[name='Input.IdempotencyKey']").InputValueAsync();
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Place order") }).DblClickAsync();
 
@@ -176,25 +160,9 @@ public sealed class BrowserTests(ShopStack shop, Chromium chromium)
         var page = await NewVisitorAsync();
         await AddFirstProductAsync(page, "/catalog?category=Jackets", 1);
 
-        await page.GotoAsync("/checkout");
-        await page.WaitForURLAsync(new Regex("/account/sign-in\\?returnUrl=%2Fcheckout"));
-        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
-        await page.GetByLabel("E-mail").FillAsync(NewEmail());
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("checkout shopper");
-        await page.GetByLabel("Confirm password").FillAsync("checkout shopper");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/checkout$"));
-        await Expect(page.Locator(".summary-lines li")).ToHaveCountAsync(1);
+        await RegisterOnTheWayToCheckoutAsync(page);
 
-        await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
-        await page.GetByLabel("Street and number").FillAsync("12 Analytical Row");
-        await page.GetByLabel("Postal code").FillAsync("10115");
-        await page.GetByLabel("City").FillAsync("Berlin");
-        await page.GetByLabel("Country").FillAsync("Germany");
-        await page.GetByLabel("Name on card").FillAsync("Ada Lovelace");
-        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
-        await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/30");
-        await page.GetByLabel("Security code").FillAsync("123");
+        await FillCheckoutAsync(page);
         await shots.TakeAsync(page, "checkout-filled");
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Place order") }).DblClickAsync();
 
@@ -274,5 +242,33 @@ public sealed class BrowserTests(ShopStack shop, Chromium chromium)
         // Accepting the new price clears the warning.
         await shopper.GetByRole(AriaRole.Button, new() { Name = "OK, keep it at the new price" }).ClickAsync();
         await Expect(shopper.Locator("[data-warning=PriceChanged]")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>An anonymous shopper with one line in the cart goes to checkout and creates an account on the way.</summary>
+    private static async Task RegisterOnTheWayToCheckoutAsync(IPage page)
+    {
+        await page.GotoAsync("/checkout");
+        await page.WaitForURLAsync(new Regex("/account/sign-in\\?returnUrl=%2Fcheckout"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        await page.GetByLabel("E-mail").FillAsync(NewEmail());
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("checkout shopper");
+        await page.GetByLabel("Confirm password").FillAsync("checkout shopper");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/checkout$"));
+        await Expect(page.Locator(".summary-lines li")).ToHaveCountAsync(1);
+    }
+
+    /// <summary>A valid address and the approved test card.</summary>
+    private static async Task FillCheckoutAsync(IPage page)
+    {
+        await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
+        await page.GetByLabel("Street and number").FillAsync("12 Analytical Row");
+        await page.GetByLabel("Postal code").FillAsync("10115");
+        await page.GetByLabel("City").FillAsync("Berlin");
+        await page.GetByLabel("Country").FillAsync("Germany");
+        await page.GetByLabel("Name on card").FillAsync("Ada Lovelace");
+        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
+        await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/30");
+        await page.GetByLabel("Security code").FillAsync("123");
     }
 }
