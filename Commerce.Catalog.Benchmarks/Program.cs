@@ -22,6 +22,8 @@ var appArgs = new[]
     "--Logging:LogLevel:Default=Warning",
     // EF logs the migration-history probe on an empty database as an error; it is expected there.
     "--Logging:LogLevel:Microsoft.EntityFrameworkCore=None",
+    // No broker listens (see below): its reconnect attempts are expected and would bury the figures.
+    "--Logging:LogLevel:MassTransit=None",
     $"--ConnectionStrings:catalogdb={options.Postgres}",
     $"--ConnectionStrings:cache={options.Redis}",
     $"--Catalog:CacheKeyPrefix=bench-{Guid.NewGuid():N}",
