@@ -28,7 +28,10 @@ public sealed class ServiceTokenIssuer : IDisposable
             throw new InvalidOperationException("Auth:SigningKey is not a PEM RSA private key.", ex);
         }
 
-        _credentials = new SigningCredentials(new RsaSecurityKey(_rsa), SecurityAlgorithms.RsaSha256);
+        // Its own provider cache: IdentityModel's shared default caches signature providers by key
+        // thumbprint, so two issuers of the same key (several storefronts in one process) would
+        // share one RSA object, and disposing either would break the other.
+        _credentials = new SigningCredentials(new RsaSecurityKey(_rsa) { CryptoProviderFactory = new CryptoProviderFactory() }, SecurityAlgorithms.RsaSha256);
         _time = time ?? TimeProvider.System;
     }
 

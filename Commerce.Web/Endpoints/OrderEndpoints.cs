@@ -1,0 +1,61 @@
+using Commerce.Web.Buyers;
+using Commerce.Web.Domain;
+using Commerce.Web.Services;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Commerce.Web.Endpoints;
+
+public static class OrderEndpoints
+{
+    public sealed record OrderStatusView(string Status, string Description, string? Reason, bool Settled, bool CanCancel);
+
+    public static IEndpointRouteBuilder MapOrderEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/orders").RequireAuthorization();
+        group.MapGet("/{id}/status", StatusAsync);
+        group.MapPost("/{id}/cancel", CancelAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        return app;
+    }
+
+    /// <summary>What the confirmation page polls until the order settles (Paid, Shipped or Cancelled).</summary>
+    private static async Task<Results<Ok<OrderStatusView>, NotFound, ProblemHttpResult>> StatusAsync(string id, HttpContext context,
+        OrderingClient ordering, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var order = await ordering.GetAsync(Shopper.From(context), id, cancellationToken);
+            if (order is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            context.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Ok(new OrderStatusView(order.Status, OrderStatus.Describe(order.Status), order.StatusReason,
+                OrderStatus.IsSettled(order.Status), OrderStatus.CanCancel(order.Status)));
+        }
+        catch (Exception ex) when (ex is ServiceUnavailableException or ServiceRejectedException)
+        {
+            return TypedResults.Problem("Order status is unavailable right now; the page keeps trying.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, OrderingClient ordering, FlashMessage flash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ordering.CancelAsync(Shopper.From(context), id, cancellationToken);
+            flash.Set(context, FlashKind.Success, "Your order is cancelled.");
+        }
+        catch (ServiceRejectedException ex)
+        {
+            flash.Set(context, FlashKind.Error, ex.Message);
+        }
+        catch (ServiceUnavailableException)
+        {
+            flash.Set(context, FlashKind.Error, "Orders cannot be changed right now. Please try again in a moment.");
+        }
+
+        return TypedResults.LocalRedirect($"/orders/{Uri.EscapeDataString(id)}");
+    }
+}

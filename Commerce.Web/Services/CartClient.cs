@@ -1,0 +1,31 @@
+using Commerce.Web.Buyers;
+
+namespace Commerce.Web.Services;
+
+/// <summary>Cart's HTTP API; every call is for the shopper whose token it carries.</summary>
+public sealed class CartClient(HttpClient http, ServiceTokens tokens) : ServiceClient(http, tokens, "cart")
+{
+    public async Task<CartView> GetAsync(Shopper shopper, CancellationToken cancellationToken) =>
+        await SendForAsync<CartView>(Request(HttpMethod.Get, "api/cart", shopper), cancellationToken) ?? new CartView();
+
+    /// <summary>Sets a line's quantity (0 removes it). Cart records the price the shopper saw from Catalog itself.</summary>
+    public async Task<CartView> SetQuantityAsync(Shopper shopper, int productId, int quantity, CancellationToken cancellationToken) =>
+        await SendForAsync<CartView>(Request(HttpMethod.Put, $"api/cart/items/{productId}", shopper, new { quantity }), cancellationToken, notFoundIsNull: false)
+        ?? new CartView();
+
+    public async Task RemoveAsync(Shopper shopper, int productId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(Request(HttpMethod.Delete, $"api/cart/items/{productId}", shopper), cancellationToken);
+        if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            await EnsureAcceptedAsync(response, cancellationToken);
+        }
+    }
+
+    /// <summary>Moves the anonymous visitor's cart into the signed-in shopper's.</summary>
+    public async Task MergeAsync(Shopper signedIn, string anonymousBuyerId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(Request(HttpMethod.Post, "api/cart/merge", signedIn, new { anonymousBuyerId }), cancellationToken);
+        await EnsureAcceptedAsync(response, cancellationToken);
+    }
+}

@@ -1,0 +1,28 @@
+using Commerce.ServiceDefaults.Auth;
+using Commerce.Web.Buyers;
+using Microsoft.Extensions.Options;
+
+namespace Commerce.Web.Services;
+
+/// <summary>
+/// Mints the short-lived RS256 token for one call on a shopper's behalf: <c>sub</c> is the buyer
+/// id and <c>role</c> is <c>admin</c> only for an operator signed in to an admin account.
+/// </summary>
+public sealed class ServiceTokens : IDisposable
+{
+    private readonly ServiceTokenIssuer _issuer;
+    private readonly TimeSpan _lifetime;
+
+    public ServiceTokens(IOptions<ServiceAuthOptions> options, TimeProvider time)
+    {
+        var o = options.Value;
+        _issuer = new ServiceTokenIssuer(o.SigningKey ?? throw new InvalidOperationException(
+            "Auth:SigningKey is not set. Set it (environment variable Auth__SigningKey) to the PEM RSA private key the storefront signs service tokens with."), time);
+        _lifetime = o.TokenLifetime > ServiceAuthOptions.MaxLifetime || o.TokenLifetime <= TimeSpan.Zero ? ServiceAuthOptions.MaxLifetime : o.TokenLifetime;
+    }
+
+    public string For(Shopper shopper) =>
+        _issuer.Issue(shopper.BuyerId, shopper.IsAdmin ? [ServiceAuthOptions.AdminRole] : null, _lifetime);
+
+    public void Dispose() => _issuer.Dispose();
+}
