@@ -19,9 +19,10 @@ public static class Extensions
     public const string AlivenessEndpointPath = "/alive";
     public const string LiveTag = "live";
 
-    /// <summary>Telemetry, health checks, service discovery, HTTP resilience and ProblemDetails.</summary>
+    /// <summary>Quiet framework logs, telemetry, health checks, service discovery, HTTP resilience and ProblemDetails.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddFrameworkLogLevels();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();

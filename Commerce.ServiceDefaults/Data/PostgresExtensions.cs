@@ -27,7 +27,7 @@ public static class PostgresExtensions
 
         // Built by the container so that it is disposed with it: its connection pool closes when the
         // host stops instead of lingering (tests start and stop many hosts in one process).
-        builder.Services.AddKeyedSingleton(connectionName, (_, _) => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddKeyedSingleton(connectionName, (_, _) => CreateDataSource(connectionString));
         // Npgsql hides the password of a connection string it has opened; migrations need the
         // original to create the database.
         builder.Services.AddSingleton(new DatabaseConnection<TContext>(connectionString));
@@ -47,6 +47,57 @@ public static class PostgresExtensions
             TimeSpan.FromSeconds(5)));
         return builder;
     }
+
+    /// <summary>Statements prepared per pooled connection; a service repeats a few dozen at most.</summary>
+    public const int MaxAutoPreparedStatements = 64;
+
+    /// <summary>A statement is prepared on a connection from its second use there.</summary>
+    public const int AutoPrepareMinUsages = 2;
+
+    /// <summary>
+    /// Connections one service instance opens at most. Npgsql's own default (100) lets three services
+    /// under load ask for more than PostgreSQL's default 100 connections, which it refuses ("too many
+    /// clients"); a request waiting a moment for a pooled connection is better than a 503, and two
+    /// cores run no more than a few queries at once anyway.
+    /// </summary>
+    public const int MaxPoolSize = 25;
+
+    /// <summary>The data source behind every service's DbContext and hand-written SQL, with <see cref="WithConnectionDefaults"/>.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString) =>
+        new NpgsqlDataSourceBuilder(WithConnectionDefaults(connectionString)).Build();
+
+    /// <summary>
+    /// Automatic statement preparation (without it PostgreSQL parses and plans every EF query and
+    /// insert again: over a third of its CPU under load, docs/performance.md) and a bounded pool.
+    /// Only defaults: a connection string that sets one of them keeps its own value (an operator's
+    /// <c>Max Auto Prepare=0</c> behind a pooler that cannot keep prepared statements, say).
+    /// </summary>
+    public static string WithConnectionDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Mentions(given, nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
+        {
+            settings.MaxAutoPrepare = MaxAutoPreparedStatements;
+        }
+
+        if (!Mentions(given, nameof(NpgsqlConnectionStringBuilder.AutoPrepareMinUsages)))
+        {
+            settings.AutoPrepareMinUsages = AutoPrepareMinUsages;
+        }
+
+        if (!Mentions(given, nameof(NpgsqlConnectionStringBuilder.MaxPoolSize), "Maximum Pool Size"))
+        {
+            settings.MaxPoolSize = MaxPoolSize;
+        }
+
+        return settings.ConnectionString;
+    }
+
+    // Npgsql accepts a keyword with or without spaces, in any case ("Max Auto Prepare", "maxautoprepare").
+    private static bool Mentions(System.Data.Common.DbConnectionStringBuilder given, params string[] names) =>
+        given.Keys.Cast<string>().Any(k => names.Any(n =>
+            string.Equals(k.Replace(" ", string.Empty), n.Replace(" ", string.Empty), StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
     /// Creates the database if needed, then migrates and seeds it under a PostgreSQL advisory lock,

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Hosting;
+
+namespace Commerce.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// The framework categories that write a line for every request, every outgoing HTTP call and every
+/// SQL command start at Warning: at flash-sale rates those lines cost more CPU than the work they
+/// describe (docs/performance.md), and traces already carry the same facts. These are the lowest
+/// configuration source, so any <c>Logging:LogLevel</c> setting wins, e.g.
+/// <c>Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=Information</c> to see the SQL.
+/// </summary>
+public static class FrameworkLogLevels
+{
+    public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
+    {
+        ["Microsoft.AspNetCore"] = "Warning",
+        ["Microsoft.EntityFrameworkCore"] = "Warning",
+        ["System.Net.Http.HttpClient"] = "Warning",
+    };
+
+    public static TBuilder AddFrameworkLogLevels<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = Defaults.Select(d => KeyValuePair.Create($"Logging:LogLevel:{d.Key}", (string?)d.Value)),
+        });
+        return builder;
+    }
+}
