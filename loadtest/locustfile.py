@@ -11,6 +11,7 @@ import os
 import random
 import string
 import time
+import urllib.parse
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -187,7 +188,7 @@ class Shopper(FastHttpUser):
             params["sort"] = random.choice(("relevance", "price_asc", "price_desc", "newest", "name"))
             if random.random() < 0.25:
                 params["page"] = 2
-            qs = "&".join(f"{k}={v}" for k, v in params.items()).replace(" ", "%20").replace("&%20", "&")
+            qs = urllib.parse.urlencode(params)  # brands like "Tundra & Co" need it
             if self.via_web():
                 self.request("GET", f"{self.web}/catalog?{qs}", "web: catalog filter")
             else:
