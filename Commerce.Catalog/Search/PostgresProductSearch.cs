@@ -1,3 +1,4 @@
+using System.Globalization;
 using Commerce.Catalog.Products;
 using Npgsql;
 using NpgsqlTypes;
@@ -5,7 +6,8 @@ using NpgsqlTypes;
 namespace Commerce.Catalog.Search;
 
 /// <summary>
-/// Full-text search on PostgreSQL: the weighted <c>search_vector</c> column (GIN-indexed), every
+/// Full-text search on PostgreSQL: the weighted <c>search_vector</c> of the narrow <c>product_search</c>
+/// table (GIN-indexed, kept in step with products by triggers), every
 /// word matched as a prefix (as-you-type), and words that match nothing corrected to the closest
 /// catalogue word by trigram similarity (typos). Ranking is <c>ts_rank</c> over the weights.
 /// </summary>
@@ -34,62 +36,114 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
             }
         }
 
-        var textFilter = tsQuery is null ? "TRUE" : "search_vector @@ to_tsquery('english', $1)";
+        var pairs = new List<(string Brand, string Category, long Count)>();
+        var ids = new List<int>(query.PageSize);
+        await using (var command = tsQuery is null ? ListingCommand(connection, query) : TextSearchCommand(connection, query, tsQuery))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.IsDBNull(0))
+                {
+                    ids.AddRange(reader.GetFieldValue<int[]>(3));
+                }
+                else
+                {
+                    pairs.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+                }
+            }
+        }
+
+        return Facets.Count(pairs, query.Brand, query.Category, ids);
+    }
+
+    /// <summary>
+    /// The text query is parsed once, in FROM: in the generic plan of a prepared statement
+    /// <c>to_tsquery('english', $1)</c> in the select list would be parsed and stemmed again for
+    /// every matching row, doubling the time. One pass over the matches: they are collected once, with the key the page is sorted by, then
+    /// counted per (brand, category) pair (the total and both facets, each ignoring only its own
+    /// filter) and ordered for the page. The page comes back as one array row, in order.
+    /// </summary>
+    private static NpgsqlCommand TextSearchCommand(NpgsqlConnection connection, ProductSearchQuery query, string tsQuery)
+    {
+        var (sortKey, direction) = query.Sort switch
+        {
+            ProductSort.PriceAscending => ("price", "ASC"),
+            ProductSort.PriceDescending => ("price", "DESC"),
+            ProductSort.Name => ("name", "ASC"),
+            ProductSort.Newest => ("created_at", "DESC"),
+            _ => ("ts_rank(search_vector, text_query)", "DESC"),
+        };
+        var command = new NpgsqlCommand($"""
+            WITH matches AS MATERIALIZED (
+                SELECT product_id, brand, category, {sortKey} AS sort_key
+                FROM product_search, to_tsquery('english', $1) AS text_query
+                WHERE search_vector @@ text_query AND {PriceFilter(query)})
+            SELECT brand, category, count(*), NULL::integer[] FROM matches GROUP BY brand, category
+            UNION ALL
+            SELECT NULL, NULL, NULL, ARRAY(
+                SELECT product_id FROM matches
+                WHERE ($4::text IS NULL OR brand = $4) AND ($5::text IS NULL OR category = $5)
+                ORDER BY sort_key {direction}, product_id LIMIT $6 OFFSET $7)
+            """, connection);
+        AddParameters(command, query, tsQuery);
+        return command;
+    }
+
+    /// <summary>
+    /// Without a search text the page comes from the product table's sort indexes, and the counts
+    /// from the per-pair totals the triggers keep (or, within a price range, from the price index).
+    /// </summary>
+    private static NpgsqlCommand ListingCommand(NpgsqlConnection connection, ProductSearchQuery query)
+    {
         var order = query.Sort switch
         {
-            ProductSort.Relevance when tsQuery is not null => "ts_rank(search_vector, to_tsquery('english', $1)) DESC, id",
             ProductSort.PriceAscending => "price, id",
             ProductSort.PriceDescending => "price DESC, id",
             ProductSort.Name => "name, id",
             _ => "created_at DESC, id",
         };
-        const string priceFilter = "($2::numeric IS NULL OR price >= $2) AND ($3::numeric IS NULL OR price <= $3)";
+        var counts = query.MinPrice is null && query.MaxPrice is null
+            ? "SELECT brand, category, products::bigint, NULL::integer[] FROM product_facet_counts WHERE products > 0"
+            : $"SELECT brand, category, count(*), NULL::integer[] FROM product_search WHERE {PriceFilter(query)} GROUP BY brand, category";
+        var command = new NpgsqlCommand($"""
+            {counts}
+            UNION ALL
+            SELECT NULL, NULL, NULL, ARRAY(
+                SELECT id FROM products
+                WHERE {PriceFilter(query)} AND ($4::text IS NULL OR brand = $4) AND ($5::text IS NULL OR category = $5)
+                ORDER BY {order} LIMIT $6 OFFSET $7)
+            """, connection);
+        AddParameters(command, query, tsQuery: null);
+        return command;
+    }
 
-        // Two statements, one round trip. Counting by (brand, category) pair needs no ranking and
-        // gives the total and both facets (each ignoring only its own filter); only the page is ranked.
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand($"SELECT brand, category, count(*) FROM products WHERE {textFilter} AND {priceFilter} GROUP BY brand, category"),
-                new NpgsqlBatchCommand($"""
-                    SELECT id FROM products
-                    WHERE {textFilter} AND {priceFilter}
-                      AND ($4::text IS NULL OR brand = $4) AND ($5::text IS NULL OR category = $5)
-                    ORDER BY {order} LIMIT $6 OFFSET $7
-                    """),
-            },
-        };
-        foreach (var command in batch.BatchCommands)
-        {
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)tsQuery ?? DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Numeric, Value = (object?)query.MinPrice ?? DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Numeric, Value = (object?)query.MaxPrice ?? DBNull.Value });
-        }
+    /// <summary>
+    /// The bounds are written into the statement (they are decimals, formatted invariantly, so
+    /// nothing else can get in). As parameters, the generic plan of the prepared statement would
+    /// assume a narrow range and sort a third of the catalogue for a wide one, where a plan for the
+    /// actual bounds walks the sort index and stops after one page.
+    /// </summary>
+    private static string PriceFilter(ProductSearchQuery query) => (query.MinPrice, query.MaxPrice) switch
+    {
+        (null, null) => "TRUE",
+        ({ } min, null) => $"price >= {Literal(min)}",
+        (null, { } max) => $"price <= {Literal(max)}",
+        ({ } min, { } max) => $"price BETWEEN {Literal(min)} AND {Literal(max)}",
+    };
 
-        var page = batch.BatchCommands[1].Parameters;
-        page.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.Brand ?? DBNull.Value });
-        page.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.Category ?? DBNull.Value });
-        page.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.PageSize });
-        page.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (query.Page - 1) * query.PageSize });
+    private static string Literal(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-        var pairs = new List<(string Brand, string Category, long Count)>();
-        var ids = new List<int>(query.PageSize);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                pairs.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-            }
-
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(reader.GetInt32(0));
-            }
-        }
-
-        return Facets.Count(pairs, query.Brand, query.Category, ids);
+    private static void AddParameters(NpgsqlCommand command, ProductSearchQuery query, string? tsQuery)
+    {
+        var parameters = command.Parameters;
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)tsQuery ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Numeric, Value = (object?)query.MinPrice ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Numeric, Value = (object?)query.MaxPrice ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.Brand ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.Category ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.PageSize });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (query.Page - 1) * query.PageSize });
     }
 
     public async Task<IReadOnlyList<string>> SuggestAsync(string text, int limit, CancellationToken cancellationToken)
@@ -108,7 +162,7 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
             // No ORDER BY: the scan stops after a handful of matches instead of ranking thousands,
             // and any name that completes every word is a fair completion. Shorter (more general)
             // names are offered first.
-            await using var command = new NpgsqlCommand("SELECT DISTINCT name FROM (SELECT name FROM products WHERE search_vector @@ to_tsquery('english', $1) LIMIT $2) n", connection);
+            await using var command = new NpgsqlCommand("SELECT DISTINCT name FROM (SELECT name FROM product_search, to_tsquery('english', $1) AS q WHERE search_vector @@ q LIMIT $2) n", connection);
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = tsQuery });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = limit * 8 });
             var names = new List<string>();
