@@ -68,7 +68,8 @@ public static class PostgresExtensions
 
     /// <summary>
     /// Automatic statement preparation (without it PostgreSQL parses and plans every EF query and
-    /// insert again: over a third of its CPU under load, docs/performance.md) and a bounded pool.
+    /// insert again: over a third of its CPU under load, docs/performance.md), a bounded pool, and
+    /// no reset round on every reuse of a pooled connection.
     /// Only defaults: a connection string that sets one of them keeps its own value (an operator's
     /// <c>Max Auto Prepare=0</c> behind a pooler that cannot keep prepared statements, say).
     /// </summary>
@@ -89,6 +90,14 @@ public static class PostgresExtensions
         if (!Mentions(given, nameof(NpgsqlConnectionStringBuilder.MaxPoolSize), "Maximum Pool Size"))
         {
             settings.MaxPoolSize = MaxPoolSize;
+        }
+
+        // Npgsql otherwise resets every pooled connection on its next use (seven statements: RESET
+        // ALL, UNLISTEN *, pg_advisory_unlock_all, DISCARD …), about one per request. Nothing here
+        // leaves session state behind: advisory locks are released and LISTEN undone explicitly.
+        if (!Mentions(given, nameof(NpgsqlConnectionStringBuilder.NoResetOnClose)))
+        {
+            settings.NoResetOnClose = true;
         }
 
         return settings.ConnectionString;

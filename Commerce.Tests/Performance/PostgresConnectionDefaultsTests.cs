@@ -21,10 +21,12 @@ public sealed class PostgresConnectionDefaultsTests
         Assert.Equal(PostgresExtensions.MaxAutoPreparedStatements, plain.MaxAutoPrepare);
         Assert.Equal(PostgresExtensions.AutoPrepareMinUsages, plain.AutoPrepareMinUsages);
         Assert.Equal(PostgresExtensions.MaxPoolSize, plain.MaxPoolSize);
+        Assert.True(plain.NoResetOnClose);
         Assert.Equal("p", plain.Password);
 
-        var off = new NpgsqlConnectionStringBuilder(PostgresExtensions.WithConnectionDefaults("Host=db;Database=d;Max Auto Prepare=0;Maximum Pool Size=100"));
+        var off = new NpgsqlConnectionStringBuilder(PostgresExtensions.WithConnectionDefaults("Host=db;Database=d;Max Auto Prepare=0;Maximum Pool Size=100;No Reset On Close=false"));
         Assert.Equal(0, off.MaxAutoPrepare);
+        Assert.False(off.NoResetOnClose);
         Assert.Equal(100, off.MaxPoolSize);
 
         var own = new NpgsqlConnectionStringBuilder(PostgresExtensions.WithConnectionDefaults("Host=db;Database=d;maxautoprepare=10;Auto Prepare Min Usages=7;MaxPoolSize=40"));
