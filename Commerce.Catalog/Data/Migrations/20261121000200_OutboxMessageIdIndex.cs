@@ -1,0 +1,13 @@
+using Commerce.ServiceDefaults.Messaging.Outbox;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Commerce.Catalog.Data.Migrations;
+
+/// <summary>Outbox look-ups by message id use an index (docs/performance.md, "Outbox look-ups").</summary>
+[DbContext(typeof(CatalogDbContext))]
+[Migration("20261121000200_OutboxMessageIdIndex")]
+public sealed class OutboxMessageIdIndex : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.CreateOutboxMessageIdIndex();
+}
