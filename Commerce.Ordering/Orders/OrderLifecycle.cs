@@ -47,17 +47,12 @@ public sealed class OrderLifecycle(
     /// <summary>
     /// Catalog reserved the stock: record it, then take the payment. The payment row is written before
     /// the provider is called, and the provider gets the order's idempotency key, so however often
-    /// this runs the card is charged at most once.
+    /// this runs the card is charged at most once. Two transactions in the usual case: the
+    /// reservation with the payment row, then the payment's outcome with the order's (docs/performance.md).
     /// </summary>
     public async Task<LifecycleOutcome> ReserveAndPayAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        var reserved = await ChangeAsync(orderId, _ => true, (o, now) => o.MarkStockReserved(now), null, cancellationToken);
-        if (reserved is not LifecycleOutcome.Done { Order.Status: OrderStatus.StockReserved } done)
-        {
-            return reserved;
-        }
-
-        var (order, attempt, stop) = await StartPaymentAsync(orderId, done.Order, cancellationToken);
+        var (order, attempt, stop) = await ReserveAndStartPaymentAsync(orderId, cancellationToken);
         if (stop is not null)
         {
             return stop;
@@ -65,7 +60,35 @@ public sealed class OrderLifecycle(
 
         if (attempt.Status == PaymentStatus.Pending)
         {
-            await ChargeAsync(order, attempt, cancellationToken);
+            var record = await ChargeAsync(order, attempt, cancellationToken);
+            record(attempt);
+            events.PaymentCompleted(order, attempt);
+            var now = time.GetStorageNow();
+            var concluded = attempt.Status == PaymentStatus.Approved ? order.MarkPaid(now) : order.Cancel(PaymentFailureReason(attempt), now);
+            if (concluded == TransitionResult.Moved)
+            {
+                if (attempt.Status == PaymentStatus.Approved)
+                {
+                    events.Paid(order);
+                }
+                else
+                {
+                    events.Cancelled(order);
+                }
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                logger.LogInformation("Payment for order {OrderId}: {PaymentStatus}", order.Id, attempt.Status);
+                return concluded == TransitionResult.Refused ? new LifecycleOutcome.NotAllowed(order) : new LifecycleOutcome.Done(order);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The order changed since the payment started (another delivery of this event got
+                // there first): record the payment on its own if still needed, then conclude on fresh data.
+                attempt = await RecordPaymentAsync(orderId, record, cancellationToken);
+            }
         }
 
         return attempt.Status switch
@@ -76,30 +99,39 @@ public sealed class OrderLifecycle(
     }
 
     /// <summary>
-    /// Writes the payment row and bumps the order's version in one save: from then on a cancel
-    /// conflicts, retries and is refused, so a card is never charged for a cancelled order.
+    /// Marks the stock reserved, writes the payment row and bumps the order's version in one save:
+    /// from then on a cancel conflicts, retries and is refused, so a card is never charged for a
+    /// cancelled order.
     /// </summary>
-    private async Task<(Order Order, PaymentAttempt Attempt, LifecycleOutcome? Stop)> StartPaymentAsync(
-        Guid orderId, Order reserved, CancellationToken cancellationToken)
+    private async Task<(Order Order, PaymentAttempt Attempt, LifecycleOutcome? Stop)> ReserveAndStartPaymentAsync(
+        Guid orderId, CancellationToken cancellationToken)
     {
         for (var round = 1; ; round++)
         {
             db.ChangeTracker.Clear();
-            var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken) ?? reserved;
-            if (order.Status != OrderStatus.StockReserved)
+            var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+            if (order is null)
             {
-                return (order, null!, new LifecycleOutcome.Done(order));
+                return (null!, null!, new LifecycleOutcome.NotFound());
             }
 
-            var attempt = await db.Payments.FirstOrDefaultAsync(p => p.OrderId == orderId, cancellationToken);
+            var now = time.GetStorageNow();
+            var reserved = order.MarkStockReserved(now);
+            if (reserved == TransitionResult.Refused)
+            {
+                return (order, null!, new LifecycleOutcome.NotAllowed(order));
+            }
+
+            // An order that has only now left Submitted cannot have a payment yet.
+            var attempt = reserved == TransitionResult.Moved ? null : await db.Payments.FirstOrDefaultAsync(p => p.OrderId == orderId, cancellationToken);
             if (attempt is not null)
             {
                 return (order, attempt, null);
             }
 
-            attempt = PaymentAttempt.Start(order, time.GetStorageNow());
+            attempt = PaymentAttempt.Start(order, now);
             db.Payments.Add(attempt);
-            order.NotePaymentStarted(time.GetStorageNow());
+            order.NotePaymentStarted(now);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -118,33 +150,43 @@ public sealed class OrderLifecycle(
         }
     }
 
+    private async Task<PaymentAttempt> RecordPaymentAsync(Guid orderId, Action<PaymentAttempt> record, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var attempt = await db.Payments.FirstAsync(p => p.OrderId == orderId, cancellationToken);
+        if (attempt.Status == PaymentStatus.Pending)
+        {
+            var order = await db.Orders.FirstAsync(o => o.Id == orderId, cancellationToken);
+            record(attempt);
+            events.PaymentCompleted(order, attempt);
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Payment for order {OrderId}: {PaymentStatus}", orderId, attempt.Status);
+        }
+
+        return attempt;
+    }
+
     private async Task<bool> NoPaymentUnderwayAsync(Order order, CancellationToken cancellationToken) =>
         !await db.Payments.AnyAsync(p => p.OrderId == order.Id && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Approved), cancellationToken);
 
-    private async Task ChargeAsync(Order order, PaymentAttempt attempt, CancellationToken cancellationToken)
+    /// <summary>Calls the provider; what it answered is applied to a payment by the returned action.</summary>
+    private async Task<Action<PaymentAttempt>> ChargeAsync(Order order, PaymentAttempt attempt, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(paymentOptions.Value.Timeout);
         try
         {
             var result = await payments.ChargeAsync(attempt.IdempotencyKey, order.PaymentMethodToken, attempt.Amount, attempt.Currency, timeout.Token);
-            if (result.Outcome == ChargeOutcome.Approved)
-            {
-                attempt.Approve(result.Reference, time.GetStorageNow());
-            }
-            else
-            {
-                attempt.Decline(result.Reference, result.DeclineReason ?? "The card was declined.", time.GetStorageNow());
-            }
+            var at = time.GetStorageNow();
+            return result.Outcome == ChargeOutcome.Approved
+                ? a => a.Approve(result.Reference, at)
+                : a => a.Decline(result.Reference, result.DeclineReason ?? "The card was declined.", at);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            attempt.TimeOut(time.GetStorageNow());
+            var at = time.GetStorageNow();
+            return a => a.TimeOut(at);
         }
-
-        events.PaymentCompleted(order, attempt);
-        await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Payment for order {OrderId}: {PaymentStatus}", order.Id, attempt.Status);
     }
 
     private static string PaymentFailureReason(PaymentAttempt attempt) => attempt.Status switch
