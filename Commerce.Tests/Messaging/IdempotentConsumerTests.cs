@@ -34,6 +34,9 @@ public sealed class IdempotentConsumerTests(MessagingFixture fixture) : IClassFi
         var app = fixture.App;
         var first = await app.ChangePriceAsync(502, 7m);
         await OutboxTests.WaitForAsync(async () => await ProcessedAsync(app, first.Event.EventId) == 1);
+        // The consumer can finish before the relay marks the row sent; clearing sent_at before that
+        // would be overwritten, and no resend would come.
+        await OutboxTests.WaitForAsync(async () => await app.QueryAsync(db => db.Outbox.AnyAsync(m => m.MessageId == first.Event.EventId && m.SentAt != null)));
 
         // As if the relay had died between the broker's confirm and marking the row sent.
         await app.QueryAsync(db => db.Database.ExecuteSqlAsync($"UPDATE outbox_messages SET sent_at = NULL WHERE message_id = {first.Event.EventId}"));
