@@ -59,7 +59,7 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
 
     /// <summary>
     /// The text query is parsed once, in FROM: in the generic plan of a prepared statement
-    /// <c>to_tsquery('english', $1)</c> in the select list would be parsed and stemmed again for
+    /// <c>to_tsquery('english', $5)</c> in the select list would be parsed and stemmed again for
     /// every matching row, doubling the time. One pass over the matches: they are collected once, with the key the page is sorted by, then
     /// counted per (brand, category) pair (the total and both facets, each ignoring only its own
     /// filter) and ordered for the page. The page comes back as one array row, in order.
@@ -77,16 +77,17 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
         var command = new NpgsqlCommand($"""
             WITH matches AS MATERIALIZED (
                 SELECT product_id, brand, category, {sortKey} AS sort_key
-                FROM product_search, to_tsquery('english', $1) AS text_query
+                FROM product_search, to_tsquery('english', $5) AS text_query
                 WHERE search_vector @@ text_query AND {PriceFilter(query)})
             SELECT brand, category, count(*), NULL::integer[] FROM matches GROUP BY brand, category
             UNION ALL
             SELECT NULL, NULL, NULL, ARRAY(
                 SELECT product_id FROM matches
-                WHERE ($4::text IS NULL OR brand = $4) AND ($5::text IS NULL OR category = $5)
-                ORDER BY sort_key {direction}, product_id LIMIT $6 OFFSET $7)
+                WHERE ($1::text IS NULL OR brand = $1) AND ($2::text IS NULL OR category = $2)
+                ORDER BY sort_key {direction}, product_id LIMIT $3 OFFSET $4)
             """, connection);
-        AddParameters(command, query, tsQuery);
+        AddPageParameters(command, query);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = tsQuery });
         return command;
     }
 
@@ -111,10 +112,10 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
             UNION ALL
             SELECT NULL, NULL, NULL, ARRAY(
                 SELECT id FROM products
-                WHERE {PriceFilter(query)} AND ($4::text IS NULL OR brand = $4) AND ($5::text IS NULL OR category = $5)
-                ORDER BY {order} LIMIT $6 OFFSET $7)
+                WHERE {PriceFilter(query)} AND ($1::text IS NULL OR brand = $1) AND ($2::text IS NULL OR category = $2)
+                ORDER BY {order} LIMIT $3 OFFSET $4)
             """, connection);
-        AddParameters(command, query, tsQuery: null);
+        AddPageParameters(command, query);
         return command;
     }
 
@@ -134,12 +135,10 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
 
     private static string Literal(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void AddParameters(NpgsqlCommand command, ProductSearchQuery query, string? tsQuery)
+    /// <summary>$1 brand, $2 category, $3 page size, $4 offset.</summary>
+    private static void AddPageParameters(NpgsqlCommand command, ProductSearchQuery query)
     {
         var parameters = command.Parameters;
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)tsQuery ?? DBNull.Value });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Numeric, Value = (object?)query.MinPrice ?? DBNull.Value });
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Numeric, Value = (object?)query.MaxPrice ?? DBNull.Value });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.Brand ?? DBNull.Value });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)query.Category ?? DBNull.Value });
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.PageSize });
