@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Commerce.ServiceDefaults.Problems;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -20,18 +20,7 @@ internal sealed class RedisUnavailableHandler(IProblemDetailsService problems, I
         }
 
         logger.LogError(exception, "Redis did not answer for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(options.Value.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Cart storage unavailable",
-                Detail = "Carts cannot be read or changed just now. Try again in a few seconds.",
-            },
-        });
+        return await problems.WriteUnavailableAsync(httpContext, exception, options.Value.RetryAfter, "Cart storage unavailable",
+            "Carts cannot be read or changed just now. Try again in a few seconds.");
     }
 }

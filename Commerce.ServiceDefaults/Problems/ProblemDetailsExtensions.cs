@@ -8,6 +8,23 @@ namespace Commerce.ServiceDefaults.Problems;
 
 public static class ProblemDetailsExtensions
 {
+    /// <summary>
+    /// A passing outage of something the request needs: 503 with Retry-After, so that the caller
+    /// tries again rather than treating it as a bug. For exception handlers.
+    /// </summary>
+    public static ValueTask<bool> WriteUnavailableAsync(this IProblemDetailsService problems, HttpContext httpContext, Exception exception,
+        TimeSpan retryAfter, string title, string detail)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = title, Detail = detail },
+        });
+    }
+
     /// <summary>Every error answers as RFC 9457 ProblemDetails carrying the trace id.</summary>
     public static IServiceCollection AddCommerceProblemDetails(this IServiceCollection services)
     {
@@ -72,19 +89,8 @@ internal sealed class DependencyUnavailableExceptionHandler(IProblemDetailsServi
 
         Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, exception,
             "A dependency was unavailable while serving {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path.Value);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = "5";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service briefly unavailable",
-                Detail = "A service this request depends on is not answering right now; nothing was changed. Try again in a few seconds.",
-            },
-        });
+        return await problems.WriteUnavailableAsync(httpContext, exception, TimeSpan.FromSeconds(5), "Service briefly unavailable",
+            "A service this request depends on is not answering right now; nothing was changed. Try again in a few seconds.");
     }
 
     private static bool IsTransient(Exception exception)
