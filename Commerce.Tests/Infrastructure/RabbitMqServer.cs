@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 
 namespace Commerce.Tests.Infrastructure;
 
@@ -107,8 +108,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
             throw new InvalidOperationException("Virtual hosts can only be created on a server the tests started.");
         }
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ManagementPort}/api/"), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        using var http = ManagementClient();
         var vhost = Uri.EscapeDataString(name);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -128,6 +128,27 @@ public sealed class RabbitMqServer : IAsyncDisposable
         (await http.PutAsync($"permissions/{vhost}/guest", new StringContent("""{"configure":".*","write":".*","read":".*"}""", System.Text.Encoding.UTF8, "application/json")))
             .EnsureSuccessStatusCode();
         return ConnectionString(name);
+    }
+
+    /// <summary>Declares a queue through the management API, as something other than a service would.</summary>
+    public async Task DeclareQueueAsync(string virtualHost, string queue, bool durable)
+    {
+        using var http = ManagementClient();
+        var body = JsonContent.Create(new { durable, auto_delete = false });
+        (await http.PutAsync($"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}", body)).EnsureSuccessStatusCode();
+    }
+
+    public async Task DeleteQueueAsync(string virtualHost, string queue)
+    {
+        using var http = ManagementClient();
+        (await http.DeleteAsync($"queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}")).EnsureSuccessStatusCode();
+    }
+
+    private HttpClient ManagementClient()
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ManagementPort}/api/"), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        return http;
     }
 
     public Task<string> CtlAsync(IEnumerable<string> args, TimeSpan? timeout = null) =>

@@ -114,7 +114,9 @@ public sealed class OutboxTests(MessagingFixture fixture, ITestOutputHelper outp
             async (i, _) => burstSaved.Add(await app.ChangePriceAsync(1000 + i, 1m)));
         var savedIn = Stopwatch.GetElapsedTime(started);
         var ids = burstSaved.Select(s => s.Event.EventId).ToHashSet();
-        var delivered = await app.Deliveries().WaitForAsync(d => d.Count(x => ids.Contains(x.MessageId)) >= burst, TimeSpan.FromSeconds(60));
+        // Delivery is at least once: a confirm that comes later than PublishTimeout on a busy machine
+        // sends the event again, so count events, not deliveries.
+        var delivered = await app.Deliveries().WaitForAsync(d => d.Where(x => ids.Contains(x.MessageId)).Select(x => x.MessageId).Distinct().Count() >= burst, TimeSpan.FromSeconds(60));
         var lastDelivery = delivered.Where(x => ids.Contains(x.MessageId)).Max(x => x.Timestamp);
         var drainedIn = Stopwatch.GetElapsedTime(started, lastDelivery);
         var burstLatency = burstSaved.Select(s => Stopwatch.GetElapsedTime(s.CommittedAt, delivered.First(d => d.MessageId == s.Event.EventId).Timestamp).TotalMilliseconds).ToList();
@@ -133,7 +135,9 @@ public sealed class OutboxTests(MessagingFixture fixture, ITestOutputHelper outp
         var relayedIn = rows.Max(r => r.SentAt!.Value) - rows.Min(r => r.CreatedAt);
 
         Assert.Equal(sequential, latencies.Count);
-        Assert.Equal(burst, delivered.Count(x => ids.Contains(x.MessageId)));
+        var burstDeliveries = delivered.Count(x => ids.Contains(x.MessageId));
+        Assert.Equal(burst, delivered.Where(x => ids.Contains(x.MessageId)).Select(x => x.MessageId).Distinct().Count());
+        output.WriteLine($"burst deliveries: {burstDeliveries} for {burst} events ({burstDeliveries - burst} sent again after a late confirm)");
         output.WriteLine($"commit -> consumer, one at a time ({sequential} events): p50 {Percentile(latencies, 50):0.0} ms, p95 {Percentile(latencies, 95):0.0} ms, max {latencies.Max():0.0} ms");
         output.WriteLine($"burst of {burst} saves by 16 writers: saved in {savedIn.TotalMilliseconds:0} ms, all consumed {drainedIn.TotalMilliseconds:0} ms after the first save ({burst / drainedIn.TotalSeconds:0} events/s); commit -> consumer p50 {Percentile(burstLatency, 50):0.0} ms, p95 {Percentile(burstLatency, 95):0.0} ms, max {burstLatency.Max():0.0} ms");
         output.WriteLine($"relay alone in the burst: all {burst} confirmed by the broker {relayedIn.TotalMilliseconds:0} ms after the first commit; commit -> confirm p50 {Percentile(relayDelay, 50):0.0} ms, p95 {Percentile(relayDelay, 95):0.0} ms");

@@ -6,6 +6,7 @@ using Commerce.Cart;
 using Commerce.Ordering;
 using Commerce.Tests.Catalog;
 using Commerce.Tests.Infrastructure;
+using Commerce.Tests.Messaging;
 
 namespace Commerce.Tests.Ordering;
 
@@ -23,7 +24,8 @@ public sealed class ShopServices : IAsyncDisposable
     public required string CatalogConnectionString { get; init; }
 
     /// <param name="messaging">A broker to use instead of a new virtual host on the shared one.</param>
-    public static async Task<ShopServices> StartAsync(string? messaging = null, IDictionary<string, string?>? orderingSettings = null)
+    /// <param name="brokerReachable">False for a broker that is down on purpose: nothing waits for the consumers' queues.</param>
+    public static async Task<ShopServices> StartAsync(string? messaging = null, IDictionary<string, string?>? orderingSettings = null, bool brokerReachable = true)
     {
         var servers = await TestServers.GetAsync();
         var scope = Guid.NewGuid().ToString("N");
@@ -49,6 +51,14 @@ public sealed class ShopServices : IAsyncDisposable
         foreach (var (key, value) in orderingSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
+        }
+
+        // As deployed, Ordering starts once Catalog and Cart are up, so their queues are bound
+        // before its first event: a broker drops what no queue is bound for.
+        if (brokerReachable)
+        {
+            await catalog.WaitForBusAsync();
+            await cart.WaitForBusAsync();
         }
 
         var ordering = await KestrelApp.StartServiceAsync(OrderingApp.Build, settings, OrderingApp.InitializeAsync);

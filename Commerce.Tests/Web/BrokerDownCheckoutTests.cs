@@ -9,6 +9,8 @@ public sealed class BrokerDownShopStack : ShopStack
     private readonly string _messaging = $"amqp://guest:guest@127.0.0.1:{ClosedPort()}/";
 
     protected override string? Messaging => _messaging;
+
+    protected override bool BrokerReachable => false;
 }
 
 /// <summary>

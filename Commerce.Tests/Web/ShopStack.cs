@@ -30,10 +30,13 @@ public class ShopStack : IAsyncLifetime
     /// <summary>The broker the services use; null for a new virtual host on the run's RabbitMQ.</summary>
     protected virtual string? Messaging => null;
 
+    /// <summary>False when <see cref="Messaging"/> points at a broker that is down on purpose.</summary>
+    protected virtual bool BrokerReachable => true;
+
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
-        _services = await ShopServices.StartAsync(Messaging);
+        _services = await ShopServices.StartAsync(Messaging, brokerReachable: BrokerReachable);
         IdentityConnectionString = servers.Postgres.ConnectionString(IdentityDatabase);
         Web = await StartWebAsync(Catalog.BaseAddress, Cart.BaseAddress, Ordering.BaseAddress);
     }

@@ -20,6 +20,13 @@ public sealed class OutboxOptions
     /// <summary>How often a replica that is not the relay (or lost its database) tries to become it.</summary>
     public TimeSpan LeaderRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long the relay waits, when it starts and after the broker was away, for this service's
+    /// receive endpoints to be bound before it publishes anyway. RabbitMQ drops what no queue is bound
+    /// for, so a reply to an event published earlier could be lost.
+    /// </summary>
+    public TimeSpan ReceiveReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long one publish may wait for the broker's confirm.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

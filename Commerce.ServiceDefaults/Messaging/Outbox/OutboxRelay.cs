@@ -21,6 +21,10 @@ namespace Commerce.ServiceDefaults.Messaging.Outbox;
 /// milliseconds; <see cref="OutboxOptions.PollInterval"/> only covers a missed notification.</item>
 /// <item>Reads only rows whose transactions ended before every running one began, ordered by
 /// transaction then insert: a slower transaction can never commit an earlier row afterwards.</item>
+/// <item>Publishes nothing until this service's own receive endpoints are bound and consuming, when
+/// it starts and after the broker was away: RabbitMQ drops a message no queue is bound for, so an
+/// event published earlier could draw a reply (OrderSubmitted, then StockReserved) before this
+/// service's queue exists to receive it.</item>
 /// <item>Publishes aggregates side by side and each aggregate's events one after another; an
 /// aggregate whose event fails waits (with back-off) without holding up the others. When the
 /// broker is away, the whole relay backs off and nothing is lost.</item>
@@ -30,7 +34,7 @@ namespace Commerce.ServiceDefaults.Messaging.Outbox;
 /// </summary>
 public sealed partial class OutboxRelay<TContext>(
     IServiceScopeFactory scopes,
-    IBus bus,
+    IBusControl bus,
     IOptions<OutboxOptions> options,
     OutboxMetrics metrics,
     TimeProvider clock,
@@ -106,9 +110,16 @@ public sealed partial class OutboxRelay<TContext>(
             {
                 var state = new RelayState();
                 var lastCleanup = DateTimeOffset.MinValue;
+                var receiving = false;
                 while (true)
                 {
                     ct.ThrowIfCancellationRequested();
+                    if (!receiving)
+                    {
+                        await WaitUntilReceivingAsync(ct);
+                        receiving = true;
+                    }
+
                     wake.Reader.TryRead(out _);
                     var round = await RelayRoundAsync(connection, sql, state, ct);
                     if (round.BrokerUnavailable)
@@ -116,6 +127,8 @@ public sealed partial class OutboxRelay<TContext>(
                         var delay = state.NextBrokerDelay(options.Value);
                         LogBrokerUnavailable(logger, typeof(TContext).Name, delay.TotalMilliseconds, round.Error);
                         await Task.Delay(delay, clock, ct);
+                        // A broker that comes back may have lost its queues; the endpoints declare them again.
+                        receiving = false;
                         continue;
                     }
 
@@ -194,6 +207,36 @@ public sealed partial class OutboxRelay<TContext>(
             await ResetConnectionAsync(connection);
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>
+    /// Waits until the bus has started and every receive endpoint is ready (its queue declared and
+    /// bound), for at most <see cref="OutboxOptions.ReceiveReadyTimeout"/>: an endpoint that stays
+    /// broken must not stop every other event from leaving.
+    /// </summary>
+    private async Task WaitUntilReceivingAsync(CancellationToken ct)
+    {
+        var health = bus.CheckHealth();
+        if (health.Status == BusHealthStatus.Healthy)
+        {
+            return;
+        }
+
+        LogWaitingForReceive(logger, typeof(TContext).Name, health.Description);
+        var started = clock.GetTimestamp();
+        while (health.Status != BusHealthStatus.Healthy)
+        {
+            if (clock.GetElapsedTime(started) >= options.Value.ReceiveReadyTimeout)
+            {
+                LogReceiveNotReady(logger, typeof(TContext).Name, options.Value.ReceiveReadyTimeout.TotalSeconds, health.Description);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), clock, ct);
+            health = bus.CheckHealth();
+        }
+
+        LogReceiving(logger, typeof(TContext).Name, clock.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private async Task<RoundResult> RelayRoundAsync(NpgsqlConnection connection, OutboxSql sql, RelayState state, CancellationToken ct)
@@ -474,6 +517,15 @@ public sealed partial class OutboxRelay<TContext>(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This replica now relays the outbox of {Context} (channel {Channel})")]
     private static partial void LogLeader(ILogger logger, string context, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay of {Context} waits for this service's receive endpoints before publishing ({Health})")]
+    private static partial void LogWaitingForReceive(ILogger logger, string context, string health);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay of {Context}: receive endpoints ready after {ElapsedMs} ms; publishing")]
+    private static partial void LogReceiving(ILogger logger, string context, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Context} publishes although receive endpoints are still not ready after {Seconds} s ({Health}); replies to its events may be lost until they are")]
+    private static partial void LogReceiveNotReady(ILogger logger, string context, double seconds, string health);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox relay of {Context}: read {Read}, published {Published}, more pending {Pending}; waiting up to {WaitMs} ms")]
     private static partial void LogRound(ILogger logger, string context, int read, int published, bool pending, double waitMs);

@@ -18,6 +18,7 @@ public static class OutboxRelayExtensions
             .Bind(builder.Configuration.GetSection(OutboxOptions.SectionName))
             .Validate(o => o.BatchSize > 0 && o.MaxConcurrentAggregates > 0, "Messaging:Outbox:BatchSize and MaxConcurrentAggregates must be positive.")
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.PublishTimeout > TimeSpan.Zero, "Messaging:Outbox:PollInterval and PublishTimeout must be positive.")
+            .Validate(o => o.ReceiveReadyTimeout >= TimeSpan.Zero, "Messaging:Outbox:ReceiveReadyTimeout must not be negative.")
             .ValidateOnStart();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);
