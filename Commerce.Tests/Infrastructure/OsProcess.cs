@@ -66,8 +66,39 @@ public static partial class OsProcess
         }
     }
 
+    /// <summary>
+    /// A loopback port nothing listens on, for a server about to start. Chosen below the kernel's
+    /// ephemeral range: a port from that range can become the local end of one of the suite's many
+    /// outgoing connections before the server binds it, and the server then fails to start.
+    /// </summary>
     public static int FreePort()
     {
+        var ephemeralLow = 32768;
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            ephemeralLow = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            // Linux's default range then.
+        }
+
+        for (var attempt = 0; ephemeralLow > 11000 && attempt < 50; attempt++)
+        {
+            var port = Random.Shared.Next(10000, ephemeralLow);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;

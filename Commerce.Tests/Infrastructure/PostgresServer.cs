@@ -52,12 +52,35 @@ public sealed class PostgresServer : IAsyncDisposable
         await OsProcess.RunAsync($"{BinDir}/initdb",
             ["-D", dataDir, "-U", "postgres", "--pwfile", pwFile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C.UTF-8"],
             runAsUser: user);
-        var port = OsProcess.FreePort();
-        var server = new PostgresServer(dir, dataDir, "127.0.0.1", port, "postgres", password) { _ownsDir = ownsDir };
-        await OsProcess.RunAsync($"{BinDir}/pg_ctl",
-            ["-D", dataDir, "-l", System.IO.Path.Combine(root, "postgres.log"), "-w", "-t", "30",
-             "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB", "start"],
-            runAsUser: user);
+        // A port found free can be taken by another process before the server binds it (the suite
+        // opens many connections at once): start again on another port when that happened.
+        var log = System.IO.Path.Combine(root, "postgres.log");
+        PostgresServer server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = OsProcess.FreePort();
+            server = new PostgresServer(dir, dataDir, "127.0.0.1", port, "postgres", password) { _ownsDir = ownsDir };
+            try
+            {
+                await OsProcess.RunAsync($"{BinDir}/pg_ctl",
+                    ["-D", dataDir, "-l", log, "-w", "-t", "30",
+                     "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB", "start"],
+                    runAsUser: user);
+                break;
+            }
+            catch (InvalidOperationException ex)
+            {
+                var serverLog = File.Exists(log) ? await File.ReadAllTextAsync(log) : "(no server log)";
+                if (attempt < 3 && serverLog.Contains("could not bind", StringComparison.Ordinal))
+                {
+                    await File.WriteAllTextAsync(log, string.Empty);
+                    continue;
+                }
+
+                throw new InvalidOperationException($"{ex.Message}\nServer log:\n{(serverLog.Length > 4000 ? serverLog[^4000..] : serverLog)}", ex);
+            }
+        }
+
         server._postmasterPid = int.Parse((await File.ReadAllLinesAsync(System.IO.Path.Combine(dataDir, "postmaster.pid")))[0]);
         dir.RecordPid(server._postmasterPid);
         return server;
