@@ -3,7 +3,7 @@ using Commerce.Web.Buyers;
 namespace Commerce.Web.Services;
 
 /// <summary>Cart's HTTP API; every call is for the shopper whose token it carries.</summary>
-public sealed class CartClient(HttpClient http, ServiceTokens tokens) : ServiceClient(http, tokens, "cart")
+public sealed class CartClient(HttpClient http, ServiceTokens tokens, ILogger<CartClient> logger) : ServiceClient(http, tokens, "cart", logger)
 {
     public async Task<CartView> GetAsync(Shopper shopper, CancellationToken cancellationToken) =>
         await SendForAsync<CartView>(Request(HttpMethod.Get, "api/cart", shopper), cancellationToken) ?? new CartView();

@@ -7,7 +7,7 @@ using Commerce.Web.Domain;
 namespace Commerce.Web.Services;
 
 /// <summary>Catalog's HTTP API (ARCHITECTURE.md): public reads without a token, admin writes with one.</summary>
-public sealed class CatalogClient(HttpClient http, ServiceTokens tokens) : ServiceClient(http, tokens, "catalog")
+public sealed class CatalogClient(HttpClient http, ServiceTokens tokens, ILogger<CatalogClient> logger) : ServiceClient(http, tokens, "catalog", logger)
 {
     public async Task<ProductPage> SearchAsync(CatalogQuery query, CancellationToken cancellationToken) =>
         await SendForAsync<ProductPage>(Request(HttpMethod.Get, "api/catalog/products" + query.ToApiQueryString()), cancellationToken)

@@ -5,7 +5,7 @@ using Commerce.Web.Buyers;
 namespace Commerce.Web.Services;
 
 /// <summary>Ordering's HTTP API (ARCHITECTURE.md).</summary>
-public sealed class OrderingClient(HttpClient http, ServiceTokens tokens) : ServiceClient(http, tokens, "ordering")
+public sealed class OrderingClient(HttpClient http, ServiceTokens tokens, ILogger<OrderingClient> logger) : ServiceClient(http, tokens, "ordering", logger)
 {
     /// <summary>
     /// Submits the buyer's cart as an order. The same <paramref name="idempotencyKey"/> always gives

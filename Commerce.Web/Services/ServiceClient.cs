@@ -11,7 +11,7 @@ namespace Commerce.Web.Services;
 /// other side's failures into <see cref="ServiceUnavailableException"/> or
 /// <see cref="ServiceRejectedException"/> (with the ProblemDetails text the service wrote).
 /// </summary>
-public abstract class ServiceClient(HttpClient http, ServiceTokens tokens, string service)
+public abstract partial class ServiceClient(HttpClient http, ServiceTokens tokens, string service, ILogger logger)
 {
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -43,22 +43,32 @@ public abstract class ServiceClient(HttpClient http, ServiceTokens tokens, strin
         }
         catch (HttpRequestException ex)
         {
-            throw new ServiceUnavailableException(service, $"The {service} service did not answer: {ex.Message}", ex);
+            throw Unavailable(request, $"The {service} service did not answer: {ex.Message}", ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ServiceUnavailableException(service, $"The {service} service did not answer in time.", ex);
+            throw Unavailable(request, $"The {service} service did not answer in time.", ex);
         }
 
         if ((int)response.StatusCode >= 500)
         {
             var problem = await ReadProblemAsync(response, cancellationToken);
             response.Dispose();
-            throw new ServiceUnavailableException(service, $"The {service} service failed ({(int)response.StatusCode}): {problem.Message}");
+            throw Unavailable(request, $"The {service} service failed ({(int)response.StatusCode}): {problem.Message}");
         }
 
         return response;
     }
+
+    /// <summary>The shopper sees a friendly page; the operator gets the reason in the log.</summary>
+    private ServiceUnavailableException Unavailable(HttpRequestMessage request, string reason, Exception? inner = null)
+    {
+        LogUnavailable(logger, service, request.Method.Method, request.RequestUri is { IsAbsoluteUri: true } uri ? uri.GetLeftPart(UriPartial.Path) : request.RequestUri?.OriginalString.Split('?')[0], reason);
+        return new ServiceUnavailableException(service, reason, inner);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Service} service is unavailable for {Method} {Path}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string service, string method, string? path, string reason);
 
     /// <summary>Sends and reads a JSON body; 404 gives default, other 4xx throw with the service's reason.</summary>
     protected async Task<T?> SendForAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken, bool notFoundIsNull = true)
@@ -81,7 +91,7 @@ public abstract class ServiceClient(HttpClient http, ServiceTokens tokens, strin
         }
         catch (JsonException ex)
         {
-            throw new ServiceUnavailableException(service, $"The {service} service answered in an unexpected shape: {ex.Message}", ex);
+            throw Unavailable(request, $"The {service} service answered in an unexpected shape: {ex.Message}", ex);
         }
     }
 
