@@ -10,7 +10,8 @@ public sealed class CachedProductSearch(PostgresProductSearch engine, SearchResu
 {
     public Task<ProductSearchResult> SearchAsync(ProductSearchQuery query, CancellationToken cancellationToken)
     {
-        var key = string.Join('|', "search", string.Join(' ', SearchText.Words(query.Text)), query.Text is null ? "-" : "+",
+        // Blank text lists everything (as the engines decide); text without words finds nothing.
+        var key = string.Join('|', "search", string.Join(' ', SearchText.Words(query.Text)), string.IsNullOrWhiteSpace(query.Text) ? "-" : "+",
             query.Brand, query.Category,
             query.MinPrice?.ToString(CultureInfo.InvariantCulture), query.MaxPrice?.ToString(CultureInfo.InvariantCulture),
             query.Sort, query.Page, query.PageSize);

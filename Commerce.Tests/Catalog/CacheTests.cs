@@ -175,6 +175,19 @@ public sealed class CacheOutageTests
 public sealed class SearchCacheTests(CatalogService catalog) : IClassFixture<CatalogService>
 {
     [Fact]
+    public async Task A_blank_query_and_a_query_without_words_are_cached_apart()
+    {
+        // Both have no words; a blank box lists everything, punctuation alone finds nothing.
+        var punctuation = await catalog.GetJsonAsync("api/catalog/products?q=%21%21%21&pageSize=1");
+        var blank = await catalog.GetJsonAsync("api/catalog/products?q=%20%20&pageSize=1");
+        var listing = await catalog.GetJsonAsync("api/catalog/products?pageSize=1");
+
+        Assert.Equal(0, punctuation.GetProperty("total").GetInt64());
+        Assert.True(listing.GetProperty("total").GetInt64() > 0);
+        Assert.Equal(listing.GetProperty("total").GetInt64(), blank.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
     public async Task Search_results_are_reused_until_a_product_changes_on_any_replica()
     {
         var first = await catalog.GetJsonAsync("api/catalog/products?q=dumbbells&pageSize=100");
