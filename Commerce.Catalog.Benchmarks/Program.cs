@@ -81,7 +81,7 @@ foreach (var id in hot)
 results.Add(("product by id, cached", await MeasureAsync(_ => $"api/catalog/products/{hot[random.Next(hot.Length)]}")));
 results.Add(("10 products by ids, cached (cart read)", await MeasureAsync(_ =>
     $"api/catalog/products?ids={string.Join(',', Enumerable.Range(0, 10).Select(_ => hot[random.Next(hot.Length)]))}")));
-var cold = new Queue<int>(Enumerable.Range(1, options.Products).Except(hot).OrderBy(_ => random.Next()).Take(options.Iterations + 100));
+var cold = new Queue<int>(Enumerable.Range(1, options.Products).Except(hot).OrderBy(_ => random.Next()).Take(options.Iterations + options.Warmup));
 results.Add(("product by id, cache miss (PostgreSQL)", await MeasureAsync(_ => $"api/catalog/products/{cold.Dequeue()}")));
 
 Console.WriteLine();
