@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -45,15 +47,16 @@ public sealed class SearchResultCache
             return await compute(cancellationToken);
         }
 
-        RedisKey key = default;
+        // One round trip: the entry carries the generation it was computed in, and is a hit only
+        // while that is still the current one.
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(query)));
+        RedisKey key = $"{_options.CacheKeyPrefix}:search:{hash}";
+        long generation;
         try
         {
-            var db = _redis.GetDatabase();
-            var generation = (long?)await db.StringGetAsync(GenerationKey) ?? 0;
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(query)));
-            key = $"{_options.CacheKeyPrefix}:search:{generation}:{hash}";
-            var cached = await db.StringGetAsync(key);
-            if (!cached.IsNull && deserialize(cached!) is { } hit)
+            var values = await _redis.GetDatabase().StringGetAsync([GenerationKey, key]).WaitAsync(cancellationToken);
+            generation = (long?)values[0] ?? 0;
+            if (Hit(values[1], generation, deserialize) is { } hit)
             {
                 return hit;
             }
@@ -67,7 +70,7 @@ public sealed class SearchResultCache
         var value = await compute(cancellationToken);
         try
         {
-            await _redis.GetDatabase().StringSetAsync(key, serialize(value), _options.SearchCacheTtl);
+            await _redis.GetDatabase().StringSetAsync(key, $"{generation.ToString(CultureInfo.InvariantCulture)}|{serialize(value)}", _options.SearchCacheTtl);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -75,6 +78,27 @@ public sealed class SearchResultCache
         }
 
         return value;
+    }
+
+    /// <summary>The entry's value when it was computed in <paramref name="generation"/>; an unreadable one is a miss.</summary>
+    private T? Hit<T>(RedisValue entry, long generation, Func<string, T?> deserialize) where T : class
+    {
+        var text = (string?)entry;
+        var bar = text?.IndexOf('|', StringComparison.Ordinal) ?? -1;
+        if (bar <= 0 || !long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var stored) || stored != generation)
+        {
+            return null;
+        }
+
+        try
+        {
+            return deserialize(text![(bar + 1)..]);
+        }
+        catch (JsonException ex)
+        {
+            _logger.LogWarning(ex, "An unreadable search cache entry was ignored");
+            return null;
+        }
     }
 
     /// <summary>Call after a change to what search returns has committed.</summary>
