@@ -87,12 +87,8 @@ public static class MessagingTestApp
     public static async Task WaitForBusAsync(this KestrelApp app, TimeSpan? timeout = null)
     {
         var bus = app.App.Services.GetRequiredService<IBusControl>();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (bus.CheckHealth().Status != BusHealthStatus.Healthy)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The bus did not become healthy: {bus.CheckHealth().Description}");
-            await Task.Delay(50);
-        }
+        var status = await bus.WaitForHealthStatus(BusHealthStatus.Healthy, timeout ?? TimeSpan.FromSeconds(30));
+        Assert.True(status == BusHealthStatus.Healthy, $"The bus did not become healthy: {bus.CheckHealth().Description}");
     }
 
     /// <summary>Changes a product's price and records the event in the same SaveChanges.</summary>

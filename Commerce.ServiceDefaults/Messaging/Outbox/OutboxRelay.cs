@@ -224,19 +224,17 @@ public sealed partial class OutboxRelay<TContext>(
 
         LogWaitingForReceive(logger, typeof(TContext).Name, health.Description);
         var started = clock.GetTimestamp();
-        while (health.Status != BusHealthStatus.Healthy)
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(options.Value.ReceiveReadyTimeout);
+        try
         {
-            if (clock.GetElapsedTime(started) >= options.Value.ReceiveReadyTimeout)
-            {
-                LogReceiveNotReady(logger, typeof(TContext).Name, options.Value.ReceiveReadyTimeout.TotalSeconds, health.Description);
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), clock, ct);
-            health = bus.CheckHealth();
+            await bus.WaitForHealthStatus(BusHealthStatus.Healthy, limit.Token);
+            LogReceiving(logger, typeof(TContext).Name, clock.GetElapsedTime(started).TotalMilliseconds);
         }
-
-        LogReceiving(logger, typeof(TContext).Name, clock.GetElapsedTime(started).TotalMilliseconds);
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            LogReceiveNotReady(logger, typeof(TContext).Name, options.Value.ReceiveReadyTimeout.TotalSeconds, bus.CheckHealth().Description);
+        }
     }
 
     private async Task<RoundResult> RelayRoundAsync(NpgsqlConnection connection, OutboxSql sql, RelayState state, CancellationToken ct)
@@ -413,7 +411,10 @@ public sealed partial class OutboxRelay<TContext>(
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            // A broken connection is discarded by the pool, and the lock goes with its session.
+            // Pooled connections are not reset on close (NoResetOnClose), so one that could not be
+            // cleaned must not be reused: its session would keep the relay lock. Clearing the pool
+            // discards it when it is returned; its session, and the lock, end with it.
+            NpgsqlConnection.ClearPool(connection);
         }
     }
 
@@ -518,7 +519,7 @@ public sealed partial class OutboxRelay<TContext>(
     [LoggerMessage(Level = LogLevel.Information, Message = "This replica now relays the outbox of {Context} (channel {Channel})")]
     private static partial void LogLeader(ILogger logger, string context, string channel);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay of {Context} waits for this service's receive endpoints before publishing ({Health})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox relay of {Context} waits for this service's receive endpoints before publishing ({Health})")]
     private static partial void LogWaitingForReceive(ILogger logger, string context, string health);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay of {Context}: receive endpoints ready after {ElapsedMs} ms; publishing")]
