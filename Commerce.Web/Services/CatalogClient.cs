@@ -83,7 +83,7 @@ public sealed class CatalogClient(HttpClient http, ServiceTokens tokens, ILogger
 
     public async Task<ProductDto> CreateAsync(Shopper admin, ProductInput input, CancellationToken cancellationToken) =>
         await SendForAsync<ProductDto>(Request(HttpMethod.Post, "api/catalog/products", admin, input), cancellationToken, notFoundIsNull: false)
-        ?? throw new ServiceUnavailableException("catalog", "Catalog created the product but did not return it.");
+        ?? throw Unavailable(HttpMethod.Post, "api/catalog/products", "Catalog created the product but did not return it.");
 
     public async Task UpdateAsync(Shopper admin, int id, ProductInput input, CancellationToken cancellationToken)
     {

@@ -34,7 +34,7 @@ public sealed class OrderingClient(HttpClient http, ServiceTokens tokens, ILogge
 
         return response.Headers.Location is { } location
             ? location.OriginalString.TrimEnd('/').Split('/')[^1]
-            : throw new ServiceUnavailableException("ordering", "Ordering accepted the order but did not say its id.");
+            : throw Unavailable(HttpMethod.Post, "api/orders", "Ordering accepted the order but did not say its id.");
     }
 
     public Task<OrderDto?> GetAsync(Shopper shopper, string id, CancellationToken cancellationToken) =>

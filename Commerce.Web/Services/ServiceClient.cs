@@ -61,9 +61,12 @@ public abstract partial class ServiceClient(HttpClient http, ServiceTokens token
     }
 
     /// <summary>The shopper sees a friendly page; the operator gets the reason in the log.</summary>
-    private ServiceUnavailableException Unavailable(HttpRequestMessage request, string reason, Exception? inner = null)
+    private ServiceUnavailableException Unavailable(HttpRequestMessage request, string reason, Exception? inner = null) =>
+        Unavailable(request.Method, request.RequestUri is { IsAbsoluteUri: true } uri ? uri.GetLeftPart(UriPartial.Path) : request.RequestUri?.OriginalString.Split('?')[0], reason, inner);
+
+    protected ServiceUnavailableException Unavailable(HttpMethod method, string? path, string reason, Exception? inner = null)
     {
-        LogUnavailable(logger, service, request.Method.Method, request.RequestUri is { IsAbsoluteUri: true } uri ? uri.GetLeftPart(UriPartial.Path) : request.RequestUri?.OriginalString.Split('?')[0], reason);
+        LogUnavailable(logger, service, method.Method, path, reason);
         return new ServiceUnavailableException(service, reason, inner);
     }
 

@@ -1,6 +1,5 @@
 using Commerce.ServiceDefaults.Payments;
 using System.ComponentModel.DataAnnotations;
-using Commerce.Web.Domain;
 
 namespace Commerce.Web.Components.Shared;
 
@@ -29,5 +28,5 @@ public sealed class CardExpiryAttribute : ValidationAttribute
 public sealed class CardCvcAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        CardRules.CvcProblem((value as string)?.Trim()) is { } problem ? new ValidationResult(problem, [validationContext.MemberName!]) : ValidationResult.Success;
+        CardRules.CvcProblem(value as string) is { } problem ? new ValidationResult(problem, [validationContext.MemberName!]) : ValidationResult.Success;
 }
