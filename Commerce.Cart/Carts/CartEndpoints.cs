@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Security.Claims;
 using Commerce.Cart.Domain;
+using Commerce.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -108,7 +108,7 @@ public static class CartEndpoints
             case CartOutcome.Conflict conflict:
                 return TypedResults.Problem(conflict.Message, statusCode: StatusCodes.Status409Conflict, title: "Cart conflict");
             case CartOutcome.CatalogUnavailable unavailable:
-                response.Headers.RetryAfter = ((int)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                response.SetRetryAfter(options.RetryAfter);
                 return TypedResults.Problem(unavailable.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Catalog unavailable");
             default:
                 throw new InvalidOperationException($"Unhandled cart outcome {outcome.GetType().Name}.");

@@ -3,6 +3,7 @@ using Commerce.Ordering.Checkout;
 using Commerce.Ordering.Data;
 using Commerce.Ordering.Domain;
 using Commerce.ServiceDefaults.Auth;
+using Commerce.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -73,7 +74,7 @@ public static class OrderEndpoints
         }
         catch (DependencyUnavailableException ex)
         {
-            context.Response.Headers.RetryAfter = "5";
+            context.Response.SetRetryAfter(ProblemDetailsExtensions.DependencyRetryAfter);
             return TypedResults.Problem(statusCode: 503, title: "Checkout is briefly unavailable",
                 detail: $"{ex.Message} Your order was not placed; try again in a few seconds with the same Idempotency-Key.");
         }

@@ -8,6 +8,13 @@ namespace Commerce.ServiceDefaults.Problems;
 
 public static class ProblemDetailsExtensions
 {
+    /// <summary>How long a caller is asked to wait after a dependency's passing outage.</summary>
+    public static readonly TimeSpan DependencyRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retry-After in whole seconds, rounded up.</summary>
+    public static void SetRetryAfter(this HttpResponse response, TimeSpan retryAfter) =>
+        response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// A passing outage of something the request needs: 503 with Retry-After, so that the caller
     /// tries again rather than treating it as a bug. For exception handlers.
@@ -16,7 +23,7 @@ public static class ProblemDetailsExtensions
         TimeSpan retryAfter, string title, string detail)
     {
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        httpContext.Response.SetRetryAfter(retryAfter);
         return problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -89,7 +96,7 @@ internal sealed class DependencyUnavailableExceptionHandler(IProblemDetailsServi
 
         Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, exception,
             "A dependency was unavailable while serving {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path.Value);
-        return await problems.WriteUnavailableAsync(httpContext, exception, TimeSpan.FromSeconds(5), "Service briefly unavailable",
+        return await problems.WriteUnavailableAsync(httpContext, exception, ProblemDetailsExtensions.DependencyRetryAfter, "Service briefly unavailable",
             "A service this request depends on is not answering right now; nothing was changed. Try again in a few seconds.");
     }
 
