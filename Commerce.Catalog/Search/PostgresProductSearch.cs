@@ -149,14 +149,17 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var words = SearchText.Words(text);
-        // Names first; brand and category words only when no name matches (e.g. a brand typed so far).
+        if (words.Count == 0)
+        {
+            return [];
+        }
+
+        // Typos are corrected once; names are tried first, brand and category words only when no
+        // name matches (e.g. a brand typed so far).
+        var corrections = await LoadCorrectionsAsync(connection, words, cancellationToken);
         foreach (var weights in (string[])["A", "AB"])
         {
-            var tsQuery = await BuildTsQueryAsync(connection, words, cancellationToken, weights);
-            if (tsQuery is null)
-            {
-                return [];
-            }
+            var tsQuery = TsQuery(words, corrections, weights);
 
             // No ORDER BY: the scan stops after a handful of matches instead of ranking thousands,
             // and any name that completes every word is a fair completion. Shorter (more general)
@@ -186,29 +189,29 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
     /// <c>(word:* | correction:*) &amp; …</c>, or null when there is no word. Words are letters and
     /// digits only (<see cref="SearchText"/>), so they cannot carry tsquery operators.
     /// </summary>
-    private static async Task<string?> BuildTsQueryAsync(NpgsqlConnection connection, IReadOnlyList<string> words, CancellationToken cancellationToken, string weights = "")
-    {
-        if (words.Count == 0)
-        {
-            return null;
-        }
+    private static async Task<string?> BuildTsQueryAsync(NpgsqlConnection connection, IReadOnlyList<string> words, CancellationToken cancellationToken) =>
+        words.Count == 0 ? null : TsQuery(words, await LoadCorrectionsAsync(connection, words, cancellationToken), "");
 
+    /// <summary>The closest catalogue word for each word the catalogue does not know (pg_trgm).</summary>
+    private static async Task<Dictionary<string, string>> LoadCorrectionsAsync(NpgsqlConnection connection, IReadOnlyList<string> words, CancellationToken cancellationToken)
+    {
         var corrections = new Dictionary<string, string>();
-        await using (var command = new NpgsqlCommand(CorrectionSql, connection))
+        await using var command = new NpgsqlCommand(CorrectionSql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = words.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = words.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            if (!reader.GetBoolean(1) && !reader.IsDBNull(2))
             {
-                if (!reader.GetBoolean(1) && !reader.IsDBNull(2))
-                {
-                    corrections[reader.GetString(0)] = reader.GetString(2);
-                }
+                corrections[reader.GetString(0)] = reader.GetString(2);
             }
         }
 
-        return string.Join(" & ", words.Select(w => corrections.TryGetValue(w, out var c) ? $"({Quote(w)}:*{weights} | {Quote(c)}:*{weights})" : $"{Quote(w)}:*{weights}"));
+        return corrections;
     }
+
+    private static string TsQuery(IReadOnlyList<string> words, Dictionary<string, string> corrections, string weights) =>
+        string.Join(" & ", words.Select(w => corrections.TryGetValue(w, out var c) ? $"({Quote(w)}:*{weights} | {Quote(c)}:*{weights})" : $"{Quote(w)}:*{weights}"));
 
     // Catalogue words come from PostgreSQL's parser and may hold any character: quote every operand.
     private static string Quote(string word) => "'" + word.Replace("\\", "\\\\").Replace("'", "''") + "'";
