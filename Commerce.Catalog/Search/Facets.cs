@@ -16,6 +16,11 @@ public static class Facets
         return new ProductSearchResult(pageIds, total, Ordered(brands), Ordered(categories));
     }
 
-    private static List<FacetCount> Ordered(IEnumerable<FacetCount> facets) =>
+    /// <summary>Facets in the order every engine shows them: most products first, then by name.</summary>
+    public static List<FacetCount> Ordered(IEnumerable<FacetCount> facets) =>
         facets.OrderByDescending(f => f.Count).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>Suggestions in the order every engine offers them: shorter (more general) names first.</summary>
+    public static List<string> OrderedSuggestions(IEnumerable<string> names, int limit) =>
+        names.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Take(limit).ToList();
 }

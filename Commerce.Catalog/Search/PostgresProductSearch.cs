@@ -178,7 +178,7 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
 
             if (names.Count > 0)
             {
-                return names.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Take(limit).ToList();
+                return Facets.OrderedSuggestions(names, limit);
             }
         }
 

@@ -73,8 +73,7 @@ public sealed partial class ElasticsearchProductSearch(
                 if (names.Count > 0)
                 {
                     Succeeded();
-                    // Shorter (more general) names first, as on PostgreSQL.
-                    return names.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).Take(limit).ToList();
+                    return Facets.OrderedSuggestions(names, limit);
                 }
             }
 

@@ -111,6 +111,6 @@ public static class ElasticsearchResponses
         }
 
         // The same order as the PostgreSQL facets, whatever order the buckets came in.
-        return facets.OrderByDescending(f => f.Count).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
+        return Facets.Ordered(facets);
     }
 }
