@@ -141,34 +141,20 @@ public static class PostgresExtensions
             }
         }
 
-        var lockKey = StableHash(typeof(TContext).FullName!);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        await db.Database.RunExclusiveAsync(typeof(TContext).FullName!, async () =>
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", cancellationToken);
-            try
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
             {
-                var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-                if (pending.Count > 0)
-                {
-                    logger.LogInformation("Applying migrations {Migrations} to {Context}", pending, typeof(TContext).Name);
-                    await db.Database.MigrateAsync(cancellationToken);
-                }
+                logger.LogInformation("Applying migrations {Migrations} to {Context}", pending, typeof(TContext).Name);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
 
-                if (seed is not null)
-                {
-                    await seed(db, scope.ServiceProvider, cancellationToken);
-                }
-            }
-            finally
+            if (seed is not null)
             {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
+                await seed(db, scope.ServiceProvider, cancellationToken);
             }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        }, cancellationToken);
     }
 
     private static async Task EnsureDatabaseExistsAsync(string connectionString, CancellationToken cancellationToken)
@@ -195,11 +181,6 @@ public static class PostgresExtensions
         }
     }
 
-    private static long StableHash(string value)
-    {
-        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value));
-        return BitConverter.ToInt64(bytes, 0);
-    }
 }
 
 /// <summary>The connection string a DbContext was registered with, as configured.</summary>

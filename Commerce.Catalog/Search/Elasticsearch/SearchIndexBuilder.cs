@@ -1,4 +1,5 @@
 using Commerce.Catalog.Data;
+using Commerce.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -26,30 +27,17 @@ public sealed partial class SearchIndexBuilder(
         var alias = _options.IndexAlias;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-        var lockKey = StableHash("Commerce.Catalog.SearchIndex:" + alias);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        // One replica builds; the others wait, then find the index current.
+        return await db.Database.RunExclusiveAsync("Commerce.Catalog.SearchIndex:" + alias, async () =>
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", cancellationToken);
-            try
+            var current = await client.GetMappingVersionsAsync(alias, cancellationToken);
+            if (current is { Count: 1 } && current.Single() is var (name, version) && name != alias && version == ElasticsearchRequests.MappingVersion)
             {
-                var current = await client.GetMappingVersionsAsync(alias, cancellationToken);
-                if (current is { Count: 1 } && current.Single() is var (name, version) && name != alias && version == ElasticsearchRequests.MappingVersion)
-                {
-                    return $"Index {name} (mapping version {version}) is current.";
-                }
+                return $"Index {name} (mapping version {version}) is current.";
+            }
 
-                return await RebuildAsync(db, alias, current ?? [], cancellationToken);
-            }
-            finally
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            return await RebuildAsync(db, alias, current ?? [], cancellationToken);
+        }, cancellationToken);
     }
 
     private async Task<string> RebuildAsync(CatalogDbContext db, string alias, Dictionary<string, int?> current, CancellationToken cancellationToken)
@@ -104,18 +92,6 @@ public sealed partial class SearchIndexBuilder(
 
         LogBuilt(logger, index, indexed.Count, (time.GetUtcNow() - started).TotalMilliseconds);
         return $"Index {index} (mapping version {ElasticsearchRequests.MappingVersion}) built with {indexed.Count} products.";
-    }
-
-    private static long StableHash(string text)
-    {
-        // FNV-1a: the same key in every process (string.GetHashCode is randomised per process).
-        var hash = 14695981039346656037UL;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return (long)hash;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Building search index {Index}: {Reason}")]

@@ -83,7 +83,7 @@ public sealed partial class OutboxRelay<TContext>(
         var sql = new OutboxSql(OutboxDbContextExtensions.QualifiedName(table, schema),
             processed.Table is null ? null : OutboxDbContextExtensions.QualifiedName(processed.Table, processed.Schema));
         var channel = OutboxDbContextExtensions.NotificationChannel(table, schema);
-        var lockKey = StableHash($"commerce-outbox:{channel}");
+        var lockKey = Data.AdvisoryLocks.Key($"commerce-outbox:{channel}");
 
         await db.Database.OpenConnectionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -464,12 +464,6 @@ public sealed partial class OutboxRelay<TContext>(
     {
         await using var command = new NpgsqlCommand(text, connection);
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static long StableHash(string value)
-    {
-        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value));
-        return BitConverter.ToInt64(bytes, 0);
     }
 
     private sealed record OutboxRow(long Id, Guid MessageId, string AggregateId, string MessageType, string Payload, string? TraceParent, DateTimeOffset CreatedAt);
