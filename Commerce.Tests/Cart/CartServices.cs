@@ -34,6 +34,19 @@ public sealed class CartServices : IAsyncDisposable
     /// <param name="cartSettings">Extra Cart settings (e.g. <c>Cart:MaxLines</c>).</param>
     /// <param name="redisConnectionString">A Redis of the Cart's own, for tests that take it down.</param>
     /// <param name="connectTestClient">False when the test's own look into Redis could not connect (a wrong password).</param>
+    /// <summary>Cart's settings in a test: its Redis, broker, Catalog and key space.</summary>
+    public static Dictionary<string, string?> Settings(string redis, string messaging, Uri catalog, string keyPrefix)
+    {
+        var settings = TestTokens.ServiceSettings();
+        settings["ConnectionStrings:cache"] = redis;
+        settings["ConnectionStrings:messaging"] = messaging;
+        settings["services:catalog:http:0"] = catalog.ToString();
+        settings["Cart:KeyPrefix"] = keyPrefix;
+        // The suite shares two cores with its servers; Catalog may be slower than in production.
+        settings["Cart:CatalogTimeout"] = "00:00:10";
+        return settings;
+    }
+
     public static async Task<CartServices> StartAsync(IDictionary<string, string?>? cartSettings = null, string? redisConnectionString = null,
         bool connectTestClient = true)
     {
@@ -47,13 +60,7 @@ public sealed class CartServices : IAsyncDisposable
             messaging);
 
         var keyPrefix = $"test-{scope}:cart:";
-        var settings = TestTokens.ServiceSettings();
-        settings["ConnectionStrings:cache"] = redisConnectionString ?? servers.Redis.ConnectionString;
-        settings["ConnectionStrings:messaging"] = messaging;
-        settings["services:catalog:http:0"] = catalog.BaseAddress.ToString();
-        settings["Cart:KeyPrefix"] = keyPrefix;
-        // The suite shares two cores with its servers; Catalog may be slower than in production.
-        settings["Cart:CatalogTimeout"] = "00:00:10";
+        var settings = Settings(redisConnectionString ?? servers.Redis.ConnectionString, messaging, catalog.BaseAddress, keyPrefix);
         foreach (var (key, value) in cartSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Commerce.Cart;
 using Commerce.Ordering;
+using Commerce.Tests.Cart;
 using Commerce.Tests.Catalog;
 using Commerce.Tests.Infrastructure;
 using Commerce.Tests.Messaging;
@@ -33,13 +34,7 @@ public sealed class ShopServices : IAsyncDisposable
         var catalogDb = servers.Postgres.ConnectionString(PostgresServer.UniqueDatabaseName("shopcatalog"));
         var catalog = await CatalogService.StartAsync(catalogDb, servers.Redis.ConnectionString, $"shop-{scope}:catalog", messaging);
 
-        var cartSettings = TestTokens.ServiceSettings();
-        cartSettings["ConnectionStrings:cache"] = servers.Redis.ConnectionString;
-        cartSettings["ConnectionStrings:messaging"] = messaging;
-        cartSettings["services:catalog:http:0"] = catalog.BaseAddress.ToString();
-        cartSettings["Cart:KeyPrefix"] = $"shop-{scope}:cart:";
-        // The suite shares two cores with its servers; Catalog may be slower than in production.
-        cartSettings["Cart:CatalogTimeout"] = "00:00:10";
+        var cartSettings = CartServices.Settings(servers.Redis.ConnectionString, messaging, catalog.BaseAddress, $"shop-{scope}:cart:");
         var cart = await KestrelApp.StartServiceAsync(CartApp.Build, cartSettings, CartApp.InitializeAsync);
 
         var settings = TestTokens.ServiceSettings();
