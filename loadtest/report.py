@@ -76,6 +76,38 @@ def endpoint_stats(results: Path) -> tuple[dict, dict]:
     return endpoints, total
 
 
+def load_generated(results: Path, profile: str, asked_peak: int, planned_s: float, think: float) -> dict:
+    """Whether Locust produced the load the run asked for, from its per-second history: a run whose
+    workers never connected, or that stopped early, must not pass on the invariants of too little load.
+
+    Thresholds are loose on purpose (a busy machine slows the generator): the peak shopper count
+    within 90 % of the asked one, the run lasting 90 % of its planned length, and at least half
+    the requests that shoppers waiting the longest think time between actions would send."""
+    rows = [r for r in read_csv(results / "locust_stats_history.csv") if r.get("Name") == "Aggregated"]
+    if not rows:
+        return {"name": "the asked load was generated", "ok": False,
+                "detail": "Locust recorded no history: no load was generated (did its workers connect? see locust.out)"}
+    times = [int(r["Timestamp"]) for r in rows]
+    users = [int(number(r["User Count"]) or 0) for r in rows]
+    requests = int(number(rows[-1].get("Total Request Count")) or 0)
+    span = times[-1] - times[0]
+    user_seconds = sum(u * (t1 - t0) for u, t0, t1 in zip(users, times, times[1:]))
+    longest_think = (1.0 if profile == "orders" else 5.0) * think
+    expected_min = int(0.5 * user_seconds / (longest_think + 1.0))
+    peak = max(users)
+    problems = []
+    if peak < 0.9 * asked_peak:
+        problems.append(f"peak {peak} shoppers of {asked_peak} asked")
+    if span < 0.9 * planned_s:
+        problems.append(f"ran {span} s of {planned_s:.0f} s planned")
+    if requests < expected_min:
+        problems.append(f"{requests} requests, fewer than the {expected_min} that {user_seconds} shopper-seconds send at the least")
+    detail = (f"peak {peak} shoppers (asked {asked_peak}), {span} s (planned {planned_s:.0f} s), {requests} requests "
+              f"(at least {expected_min} expected)")
+    return {"name": "the asked load was generated", "ok": not problems,
+            "detail": detail if not problems else "too little load: " + "; ".join(problems)}
+
+
 def cpu_summary(results: Path, start: float, end: float) -> dict:
     rows = [r for r in read_csv(results / "cpu.csv") if start <= float(r["time"]) <= end]
     if not rows:
@@ -310,6 +342,10 @@ def main() -> int:
                    + (f"; all final {final_after:.0f} s after the end" if not_final == 0 else f" {final_after:.0f} s after the end")},
         {"name": "no 5xx", "ok": n_server_errors == 0,
          "detail": "no 5xx and no connection error" if n_server_errors == 0 else f"{n_server_errors} 5xx or connection errors: {server_errors}"},
+        load_generated(results, profile,
+                       asked_peak=int(float(os.environ.get("LT_ASKED_PEAK") or phases.get("surgeUsers") or phases.get("baseUsers") or 0)),
+                       planned_s=float(os.environ.get("LT_PLANNED_S", "0")),
+                       think=float(os.environ.get("LT_THINK", "1"))),
     ]
     summary["invariants"] = invariants
     summary["charts"] = charts(results, phases, summary)
