@@ -55,6 +55,10 @@ public sealed record CatalogQuery
 
     public bool HasFilters => Brand is not null || Category is not null || MinPrice is not null || MaxPrice is not null;
 
+    /// <summary>How many filters narrow the list, for the phone's "Filters" control: a price range counts once.</summary>
+    public int ActiveFilterCount =>
+        (Brand is null ? 0 : 1) + (Category is null ? 0 : 1) + (MinPrice is null && MaxPrice is null ? 0 : 1);
+
     public int PageCount(long total) => total <= 0 ? 1 : (int)Math.Min(10_000, (total + PageSize - 1) / PageSize);
 
     /// <summary>The query string Catalog's <c>GET /api/catalog/products</c> takes.</summary>
