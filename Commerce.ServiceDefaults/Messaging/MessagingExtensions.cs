@@ -38,6 +38,9 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix + "-", false));
+            // MassTransit reports usage to its vendor over the internet unless told not to: a shop's
+            // services send nothing to third parties, and a closed network would only log failures.
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             // The outbox keeps accepting changes while the broker is away, so an outage degrades the
             // service rather than taking it out of the load balancer.
             x.ConfigureHealthCheckOptions(h =>

@@ -1,5 +1,8 @@
 using Commerce.ServiceDefaults.Messaging;
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Commerce.Tests.Messaging;
 
@@ -11,6 +14,16 @@ public sealed class MessagingConfigurationTests
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Commerce.Tests" });
         var error = Assert.Throws<InvalidOperationException>(() => builder.AddMessaging());
         Assert.Contains("ConnectionStrings__messaging", error.Message);
+    }
+
+    [Fact]
+    public void The_bus_sends_no_usage_telemetry_to_the_vendor()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "Commerce.Tests" });
+        builder.Configuration["ConnectionStrings:messaging"] = "amqp://guest:guest@127.0.0.1:5672";
+        builder.AddMessaging();
+        using var services = builder.Services.BuildServiceProvider();
+        Assert.False(services.GetRequiredService<IOptions<UsageTelemetryOptions>>().Value.Enabled);
     }
 
     [Theory]
