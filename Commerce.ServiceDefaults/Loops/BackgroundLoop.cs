@@ -35,16 +35,17 @@ public static partial class BackgroundLoop
             }
             catch (Exception ex)
             {
-                var failures = status.Failed(ex.Message);
+                var reason = Describe(ex);
+                var failures = status.Failed(reason);
                 wait = backoff.Delay(failures);
                 // The first failure of a run with its stack trace; repeats only say it goes on.
                 if (failures == 1)
                 {
-                    LogFailed(logger, ex, status.Name, wait.TotalMilliseconds, ex.Message);
+                    LogFailed(logger, ex, status.Name, wait.TotalMilliseconds, reason);
                 }
                 else
                 {
-                    LogStillFailing(logger, status.Name, failures, wait.TotalMilliseconds, ex.Message);
+                    LogStillFailing(logger, status.Name, failures, wait.TotalMilliseconds, reason);
                 }
             }
 
@@ -63,6 +64,13 @@ public static partial class BackgroundLoop
             }
         }
     }
+
+    /// <summary>
+    /// The message, with the innermost cause when the outer one only wraps it ("likely due to a transient
+    /// failure"): an operator reading <c>/health</c> needs "Connection refused", not the wrapper.
+    /// </summary>
+    public static string Describe(Exception ex) =>
+        ex.GetBaseException() is var inner && inner != ex ? $"{ex.Message} ({inner.GetType().Name}: {inner.Message})" : ex.Message;
 
     /// <summary>Logs the end of a run of failures, if there was one.</summary>
     public static void Recovered(LoopStatus status, TimeProvider clock, ILogger logger)

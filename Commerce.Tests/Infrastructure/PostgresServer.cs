@@ -93,12 +93,23 @@ public sealed class PostgresServer : IAsyncDisposable
         _dir!.RecordPid(_postmasterPid);
     }
 
-    /// <summary>Crashes the server (immediate shutdown, as an outage would), keeping its data and port.</summary>
+    /// <summary>
+    /// Crashes the server (immediate shutdown, as an outage would), keeping its data and port. Test
+    /// servers run with <c>synchronous_commit=off</c>, so a checkpoint first keeps what a production
+    /// server's synchronous commits would have kept: every transaction committed before the crash.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_dir is null)
         {
             throw new InvalidOperationException("Only a server the tests started can be stopped.");
+        }
+
+        await using (var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var checkpoint = new NpgsqlCommand("CHECKPOINT", connection);
+            await checkpoint.ExecuteNonQueryAsync();
         }
 
         await OsProcess.StopAsync(_postmasterPid, OsProcess.SigQuit, TimeSpan.FromSeconds(10));
