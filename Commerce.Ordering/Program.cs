@@ -5,6 +5,7 @@ using Commerce.Ordering.Payments;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
 using Commerce.ServiceDefaults.Discovery;
+using Commerce.ServiceDefaults.Health;
 using Commerce.ServiceDefaults.Messaging;
 using Commerce.ServiceDefaults.Messaging.Outbox;
 using Commerce.ServiceDefaults.Messaging.Replay;
@@ -35,6 +36,7 @@ public static class OrderingApp
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<OrderLifecycle>();
         builder.Services.AddScoped<IOrderEvents, OutboxOrderEvents>();
+        builder.Services.AddBackgroundLoopHealthCheck(ReservationTimeoutSweeper.HealthCheckName);
         builder.Services.AddHostedService<ReservationTimeoutSweeper>();
 
         var app = builder.Build();

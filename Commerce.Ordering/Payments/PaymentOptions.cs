@@ -13,4 +13,12 @@ public sealed class PaymentOptions
 
     /// <summary>A reservation not paid within this time is released and the order cancelled.</summary>
     public TimeSpan ReservationTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// First wait after a failed reservation-timeout sweep (the database away); doubles, with jitter, up
+    /// to <see cref="SweepRetryMaxDelay"/> while the sweep keeps failing.
+    /// </summary>
+    public TimeSpan SweepRetryMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan SweepRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -10,6 +10,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private bool _ownsDir;
     private readonly string? _dataDir;
     private int _postmasterPid;
+    private string? _runAsUser;
 
     public string Host { get; }
     public int Port { get; }
@@ -59,13 +60,10 @@ public sealed class PostgresServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = OsProcess.FreePort();
-            server = new PostgresServer(dir, dataDir, "127.0.0.1", port, "postgres", password) { _ownsDir = ownsDir };
+            server = new PostgresServer(dir, dataDir, "127.0.0.1", port, "postgres", password) { _ownsDir = ownsDir, _runAsUser = user };
             try
             {
-                await OsProcess.RunAsync($"{BinDir}/pg_ctl",
-                    ["-D", dataDir, "-l", log, "-w", "-t", "30",
-                     "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB", "start"],
-                    runAsUser: user);
+                await server.LaunchAsync();
                 break;
             }
             catch (InvalidOperationException ex)
@@ -81,10 +79,44 @@ public sealed class PostgresServer : IAsyncDisposable
             }
         }
 
-        server._postmasterPid = int.Parse((await File.ReadAllLinesAsync(System.IO.Path.Combine(dataDir, "postmaster.pid")))[0]);
-        dir.RecordPid(server._postmasterPid);
         return server;
     }
+
+    private async Task LaunchAsync()
+    {
+        var root = System.IO.Path.GetDirectoryName(_dataDir)!;
+        await OsProcess.RunAsync($"{BinDir}/pg_ctl",
+            ["-D", _dataDir!, "-l", System.IO.Path.Combine(root, "postgres.log"), "-w", "-t", "30",
+             "-o", $"-p {Port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB", "start"],
+            runAsUser: _runAsUser);
+        _postmasterPid = int.Parse((await File.ReadAllLinesAsync(System.IO.Path.Combine(_dataDir!, "postmaster.pid")))[0]);
+        _dir!.RecordPid(_postmasterPid);
+    }
+
+    /// <summary>
+    /// Crashes the server (immediate shutdown, as an outage would), keeping its data and port. Test
+    /// servers run with <c>synchronous_commit=off</c>, so a checkpoint first keeps what a production
+    /// server's synchronous commits would have kept: every transaction committed before the crash.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_dir is null)
+        {
+            throw new InvalidOperationException("Only a server the tests started can be stopped.");
+        }
+
+        await using (var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var checkpoint = new NpgsqlCommand("CHECKPOINT", connection);
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+
+        await OsProcess.StopAsync(_postmasterPid, OsProcess.SigQuit, TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Starts a stopped server again on the same port and data (with crash recovery).</summary>
+    public Task RestartAsync() => LaunchAsync();
 
     public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {

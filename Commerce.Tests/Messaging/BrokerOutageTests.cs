@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Commerce.ServiceDefaults.Messaging.Outbox;
 using Commerce.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
@@ -36,6 +37,8 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
         using var client = app.CreateClient();
         var health = await WaitForMessagingStatusAsync(client, "Degraded");
         Assert.Equal("Degraded", health.GetProperty("status").GetString());
+        var relay = await HealthProbe.WaitForAsync(client, OutboxRelay<MessagingTestDb>.HealthCheckName, "Degraded");
+        Assert.Contains("broker", relay.GetProperty("description").GetString(), StringComparison.OrdinalIgnoreCase);
         await Task.Delay(TimeSpan.FromSeconds(3)); // several failed relay rounds
         Assert.Equal(products.Length * changes, await app.QueryAsync(db => db.Outbox.CountAsync(m => m.SentAt == null)));
         Assert.DoesNotContain(app.Deliveries().All, d => d.AggregateId != "product:700");
@@ -66,6 +69,7 @@ public sealed class BrokerOutageTests(ITestOutputHelper output)
 
         Assert.Equal(0, await app.QueryAsync(db => db.Outbox.CountAsync(m => m.SentAt == null)));
         await WaitForMessagingStatusAsync(client, "Healthy");
+        await HealthProbe.WaitForAsync(client, OutboxRelay<MessagingTestDb>.HealthCheckName, "Healthy");
     }
 
     private static async Task<JsonElement> WaitForMessagingStatusAsync(HttpClient client, string status)

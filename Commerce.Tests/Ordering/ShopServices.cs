@@ -23,6 +23,7 @@ public sealed class ShopServices : IAsyncDisposable
     public required KestrelApp Cart { get; init; }
     public required KestrelApp Ordering { get; init; }
     public required string CatalogConnectionString { get; init; }
+    public required string OrderingConnectionString { get; init; }
 
     /// <param name="messaging">A broker to use instead of a new virtual host on the shared one.</param>
     /// <param name="brokerReachable">False for a broker that is down on purpose: nothing waits for the consumers' queues.</param>
@@ -57,7 +58,14 @@ public sealed class ShopServices : IAsyncDisposable
         }
 
         var ordering = await KestrelApp.StartServiceAsync(OrderingApp.Build, settings, OrderingApp.InitializeAsync);
-        return new ShopServices { Catalog = catalog, Cart = cart, Ordering = ordering, CatalogConnectionString = catalogDb };
+        return new ShopServices
+        {
+            Catalog = catalog,
+            Cart = cart,
+            Ordering = ordering,
+            CatalogConnectionString = catalogDb,
+            OrderingConnectionString = settings["ConnectionStrings:orderingdb"]!,
+        };
     }
 
     public static HttpClient As(KestrelApp app, string token)

@@ -1,4 +1,5 @@
 using Commerce.Catalog.Caching;
+using Commerce.ServiceDefaults.Health;
 using Commerce.ServiceDefaults.Resilience;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,6 +69,7 @@ public static class ElasticsearchSearchExtensions
         services.AddSingleton<SearchIndexState>();
         services.AddSingleton<SearchIndexBuilder>();
         services.AddScoped<ProductIndexer>();
+        services.AddBackgroundLoopHealthCheck(SearchIndexInitializer.HealthCheckName);
         services.AddHostedService<SearchIndexInitializer>();
         services.TryAddSingleton<CachedProductSearch>();
         services.AddSingleton<ElasticsearchProductSearch>();

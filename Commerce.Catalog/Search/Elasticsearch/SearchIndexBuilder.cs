@@ -1,5 +1,6 @@
 using Commerce.Catalog.Data;
 using Commerce.ServiceDefaults.Data;
+using Commerce.ServiceDefaults.Loops;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -103,52 +104,37 @@ public sealed partial class SearchIndexBuilder(
 
 /// <summary>
 /// Runs <see cref="SearchIndexBuilder"/> in the background once the service has started: the HTTP
-/// server never waits for Elasticsearch, and a failure is retried with back-off instead of stopping
-/// the process. Searches use PostgreSQL until it succeeds.
+/// server never waits for Elasticsearch, and a failure is retried with back-off (shown in <c>/health</c>
+/// as <see cref="HealthCheckName"/> and <c>search</c>) instead of stopping the process. Searches use
+/// PostgreSQL until it succeeds; then the loop ends.
 /// </summary>
 public sealed partial class SearchIndexInitializer(
     SearchIndexBuilder builder,
     SearchIndexState state,
     ElasticsearchConnection connection,
     IOptions<ElasticsearchOptions> options,
+    LoopStatuses loops,
+    TimeProvider clock,
     ILogger<SearchIndexInitializer> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public const string HealthCheckName = "search-index-build";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
-        var delay = options.Value.RetryDelay;
         state.MarkNotReady($"Checking the search index at {connection}; searches are answered by PostgreSQL meanwhile.");
-        while (!stoppingToken.IsCancellationRequested)
+        var backoff = new Backoff(options.Value.RetryDelay, options.Value.MaxRetryDelay);
+        return BackgroundLoop.RunAsync(loops.For(HealthCheckName), backoff, async ct =>
         {
             try
             {
-                state.MarkReady(await builder.EnsureCurrentAsync(stoppingToken));
-                return;
+                state.MarkReady(await builder.EnsureCurrentAsync(ct));
+                return BackgroundLoop.Done;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
                 state.MarkNotReady($"The search index at {connection} could not be checked or built ({ex.Message}); searches are answered by PostgreSQL. Retrying.");
-                // Unreachable is an expected state with a clear message; a stack trace adds nothing.
-                LogFailed(logger, connection.ToString(), delay.TotalSeconds, ex.Message, ex is HttpRequestException ? null : ex);
+                throw;
             }
-
-            try
-            {
-                await Task.Delay(delay, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
-        }
+        }, clock, logger, stoppingToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Search index at {Elasticsearch} could not be checked or built ({Reason}); retrying in {Seconds:0.#} s")]
-    private static partial void LogFailed(ILogger logger, string elasticsearch, double seconds, string reason, Exception? exception);
 }

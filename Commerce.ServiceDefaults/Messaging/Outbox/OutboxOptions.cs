@@ -17,8 +17,16 @@ public sealed class OutboxOptions
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often a replica that is not the relay (or lost its database) tries to become it.</summary>
+    /// <summary>How often a replica that is not the relay tries to become it.</summary>
     public TimeSpan LeaderRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// First wait before looking again at committed rows that an older, still running transaction holds
+    /// back (its end sends no notification); doubles up to <see cref="HeldBackMaxDelay"/>.
+    /// </summary>
+    public TimeSpan HeldBackFirstDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    public TimeSpan HeldBackMaxDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// How long the relay waits, when it starts and after the broker was away, for this service's
@@ -30,7 +38,11 @@ public sealed class OutboxOptions
     /// <summary>How long one publish may wait for the broker's confirm.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>First wait after a failed publish; doubles up to <see cref="RetryMaxDelay"/>.</summary>
+    /// <summary>
+    /// First wait after a failure: an event that could not be published (its aggregate waits), the broker
+    /// away, the database away. Doubles (with jitter) up to <see cref="RetryMaxDelay"/>, then stays there
+    /// until the failure ends.
+    /// </summary>
     public TimeSpan RetryMinDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(15);

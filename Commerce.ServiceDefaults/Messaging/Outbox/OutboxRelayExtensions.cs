@@ -1,3 +1,4 @@
+using Commerce.ServiceDefaults.Health;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,10 +20,13 @@ public static class OutboxRelayExtensions
             .Validate(o => o.BatchSize > 0 && o.MaxConcurrentAggregates > 0, "Messaging:Outbox:BatchSize and MaxConcurrentAggregates must be positive.")
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.PublishTimeout > TimeSpan.Zero, "Messaging:Outbox:PollInterval and PublishTimeout must be positive.")
             .Validate(o => o.ReceiveReadyTimeout >= TimeSpan.Zero, "Messaging:Outbox:ReceiveReadyTimeout must not be negative.")
+            .Validate(o => o.RetryMinDelay > TimeSpan.Zero && o.RetryMinDelay <= o.RetryMaxDelay, "Messaging:Outbox:RetryMinDelay must be positive and not exceed RetryMaxDelay.")
+            .Validate(o => o.HeldBackFirstDelay > TimeSpan.Zero && o.HeldBackFirstDelay <= o.HeldBackMaxDelay, "Messaging:Outbox:HeldBackFirstDelay must be positive and not exceed HeldBackMaxDelay.")
             .ValidateOnStart();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<OutboxMetrics>();
+        builder.Services.AddBackgroundLoopHealthCheck(OutboxRelay<TContext>.HealthCheckName);
         builder.Services.AddHostedService<OutboxRelay<TContext>>();
         return builder;
     }
