@@ -74,12 +74,26 @@ public static class WebApp
                 o.AccessDeniedPath = "/account/denied";
                 o.ReturnUrlParameter = "returnUrl";
                 o.Events.OnValidatePrincipal = ShopperSessions.ValidateAsync;
+                // The handler follows ?returnUrl= on the sign-in page by itself: only as LocalUrl allows, in ASCII.
+                o.Events.OnRedirectToReturnUrl = c =>
+                {
+                    c.Response.Redirect(LocalUrl.OrDefault(c.RedirectUri, "/"));
+                    return Task.CompletedTask;
+                };
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(ServiceAuthOptions.AdminRole));
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "commerce.antiforgery");
         builder.Services.AddEdgeOptions(builder.Configuration, builder.Environment);
+        // Every cookie, the framework's and ours, set and deleted alike: HttpOnly, SameSite=Lax,
+        // and Secure whenever the request is HTTPS (or the proxy in front says it was).
+        builder.Services.Configure<CookiePolicyOptions>(o =>
+        {
+            o.Secure = CookieSecurePolicy.SameAsRequest;
+            o.HttpOnly = Microsoft.AspNetCore.CookiePolicy.HttpOnlyPolicy.Always;
+            o.MinimumSameSitePolicy = SameSiteMode.Lax;
+        });
         builder.Services.AddHttpContextAccessor();
         // Prices and names carry €, ×, accents: write them as characters, not numeric entities.
         builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -122,6 +136,7 @@ public static class WebApp
     private static void Configure(WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseCookiePolicy();
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

@@ -51,7 +51,7 @@ public sealed class SecurityHeaders(RequestDelegate next)
         if (string.Equals(uri.Authority, requestHost.Value, StringComparison.OrdinalIgnoreCase)
             || (string.Equals(uri.Host, requestHost.Host, StringComparison.OrdinalIgnoreCase) && uri.IsDefaultPort && requestHost.Port is null))
         {
-            context.Response.Headers.Location = uri.PathAndQuery + uri.Fragment;
+            context.Response.Headers.Location = uri.GetComponents(UriComponents.PathAndQuery | UriComponents.Fragment, UriFormat.UriEscaped);
         }
     }
 }
