@@ -36,7 +36,12 @@ public static class CartApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDefaultEndpoints();
-        app.MapOpenApi();
+        // The API's description helps a developer and an attacker alike: Development only.
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+        }
+
         app.MapCartEndpoints();
         app.MapMessagingAdminEndpoints();
         return app;

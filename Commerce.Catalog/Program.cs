@@ -75,9 +75,10 @@ public static class CatalogApp
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapOpenApi();
+        // The API's description helps a developer and an attacker alike: Development only.
         if (app.Environment.IsDevelopment())
         {
+            app.MapOpenApi();
             app.UseSwaggerUI(o => o.SwaggerEndpoint("/openapi/v1.json", "Commerce Catalog v1"));
         }
 

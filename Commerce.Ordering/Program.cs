@@ -43,7 +43,12 @@ public static class OrderingApp
         app.UseServiceDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapOpenApi();
+        // The API's description helps a developer and an attacker alike: Development only.
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+        }
+
         app.MapDefaultEndpoints();
         app.MapOrderEndpoints();
         app.MapMessagingAdminEndpoints();

@@ -28,6 +28,7 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.AddHttpResilience(builder.Configuration);
         builder.Services.AddCommerceProblemDetails();
+        builder.HideServerHeader();
 
         // The APIs take small JSON bodies; anything larger is refused with 413 before it is read.
         var maxBody = builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? 1024 * 1024;

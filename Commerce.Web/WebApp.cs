@@ -7,6 +7,7 @@ using Commerce.Web.Components;
 using Commerce.Web.Data;
 using Commerce.Web.Domain;
 using Commerce.Web.Endpoints;
+using Commerce.Web.Security;
 using Commerce.Web.Services;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -49,7 +50,9 @@ public static class WebApp
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DatabaseKeyRepository>()));
 
-        builder.Services.AddSingleton(new LockoutPolicy());
+        builder.Services.AddSingleton(new SignInThrottlePolicy());
+        builder.Services.AddScoped<SignInThrottle>();
+        builder.Services.AddScoped<ShopperSessions>();
         builder.Services.AddSingleton<IPasswordHasher<ShopperAccount>, PasswordHasher<ShopperAccount>>();
         builder.Services.AddSingleton<UnknownAccountDecoy>();
         builder.Services.AddScoped<ShopperAccounts>();
@@ -70,11 +73,27 @@ public static class WebApp
                 o.LogoutPath = "/account/sign-out";
                 o.AccessDeniedPath = "/account/denied";
                 o.ReturnUrlParameter = "returnUrl";
+                o.Events.OnValidatePrincipal = ShopperSessions.ValidateAsync;
+                // The handler follows ?returnUrl= on the sign-in page by itself: only as LocalUrl allows, in ASCII.
+                o.Events.OnRedirectToReturnUrl = c =>
+                {
+                    c.Response.Redirect(LocalUrl.OrDefault(c.RedirectUri, "/"));
+                    return Task.CompletedTask;
+                };
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(ServiceAuthOptions.AdminRole));
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "commerce.antiforgery");
+        builder.Services.AddEdgeOptions(builder.Configuration, builder.Environment);
+        // Every cookie, the framework's and ours, set and deleted alike: HttpOnly, SameSite=Lax,
+        // and Secure whenever the request is HTTPS (or the proxy in front says it was).
+        builder.Services.Configure<CookiePolicyOptions>(o =>
+        {
+            o.Secure = CookieSecurePolicy.SameAsRequest;
+            o.HttpOnly = Microsoft.AspNetCore.CookiePolicy.HttpOnlyPolicy.Always;
+            o.MinimumSameSitePolicy = SameSiteMode.Lax;
+        });
         builder.Services.AddHttpContextAccessor();
         // Prices and names carry €, ×, accents: write them as characters, not numeric entities.
         builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -116,6 +135,9 @@ public static class WebApp
 
     private static void Configure(WebApplication app)
     {
+        app.UseForwardedHeaders();
+        app.UseCookiePolicy();
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseStaticFiles(new StaticFileOptions
@@ -128,6 +150,7 @@ public static class WebApp
         app.UseAuthorization();
         app.UseMiddleware<AnonymousBuyerMiddleware>();
         app.UseAntiforgery();
+        app.UseMiddleware<AntiforgeryEnforcement>();
 
         app.MapDefaultEndpoints();
         app.MapStorefrontEndpoints();

@@ -17,6 +17,9 @@ public sealed class PostgresServer : IAsyncDisposable
     public string Username { get; }
     public string Password { get; }
 
+    /// <summary>The server's log file; null for a server this run did not start.</summary>
+    public string? LogFile { get; private init; }
+
     private PostgresServer(ServerDirectory? dir, string? dataDir, string host, int port, string username, string password)
     {
         _dir = dir;
@@ -60,7 +63,7 @@ public sealed class PostgresServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = OsProcess.FreePort();
-            server = new PostgresServer(dir, dataDir, "127.0.0.1", port, "postgres", password) { _ownsDir = ownsDir, _runAsUser = user };
+            server = new PostgresServer(dir, dataDir, "127.0.0.1", port, "postgres", password) { _ownsDir = ownsDir, _runAsUser = user, LogFile = log };
             try
             {
                 await server.LaunchAsync();

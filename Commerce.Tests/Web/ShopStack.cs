@@ -163,6 +163,29 @@ public sealed partial class WebSession : IDisposable
 
     public string? Cookie(string name) => Cookies.GetCookies(BaseAddress)[name]?.Value;
 
+    /// <summary>Sends a request as this visitor (its cookies, its <see cref="ForwardedFor"/> address).</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _client.SendAsync(request);
+
+    /// <summary>The antiforgery token of a form on <paramref name="pagePath"/>.</summary>
+    public async Task<string> AntiforgeryTokenAsync(string pagePath)
+    {
+        var (_, html) = await GetAsync(pagePath);
+        var token = AntiforgeryToken().Match(html);
+        Assert.True(token.Success, $"{pagePath} has no antiforgery token");
+        return WebUtility.HtmlDecode(token.Groups[1].Value);
+    }
+
+    /// <summary>
+    /// Makes this visitor come from <paramref name="address"/> as a proxy in front of the
+    /// storefront reports it (X-Forwarded-For from loopback), so tests can be different clients.
+    /// </summary>
+    public WebSession ForwardedFor(string address)
+    {
+        _client.DefaultRequestHeaders.Remove("X-Forwarded-For");
+        _client.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return this;
+    }
+
     public void Dispose() => _client.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]

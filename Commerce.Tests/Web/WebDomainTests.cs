@@ -16,23 +16,11 @@ public sealed class WebDomainTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
-    [Fact]
-    public void Lockout_starts_at_the_fifth_failure_and_ends_after_its_duration()
-    {
-        var policy = new LockoutPolicy { MaxFailedAttempts = 5, LockoutDuration = TimeSpan.FromMinutes(15) };
-
-        Assert.Null(policy.LockoutAfter(4, Now));
-        Assert.Equal(Now.AddMinutes(15), policy.LockoutAfter(5, Now));
-        Assert.True(policy.IsLockedOut(Now.AddMinutes(15), Now.AddMinutes(14)));
-        Assert.False(policy.IsLockedOut(Now.AddMinutes(15), Now.AddMinutes(15)));
-        Assert.False(policy.IsLockedOut(null, Now));
-    }
-
     [Theory]
     [InlineData("short", false)]
     [InlineData("1234567", false)]
-    [InlineData("12345678", true)]
     [InlineData("        ", false)]
+    [InlineData("correct horse battery", true)]
     public void Passwords_need_eight_characters_that_are_not_all_spaces(string password, bool ok) =>
         Assert.Equal(ok, AccountRules.PasswordProblem(password) is null);
 

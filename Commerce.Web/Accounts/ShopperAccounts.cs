@@ -2,37 +2,42 @@ using Commerce.Web.Data;
 using Commerce.Web.Domain;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using System.Net;
 
 namespace Commerce.Web.Accounts;
 
 public abstract record RegisterResult
 {
     public sealed record Created(ShopperAccount Account) : RegisterResult;
-    public sealed record EmailTaken : RegisterResult;
+    /// <summary>Not created, for a reason that must not say whether the address has an account.</summary>
+    public sealed record Refused : RegisterResult;
     public sealed record Invalid(string Field, string Message) : RegisterResult;
+    public sealed record Throttled(TimeSpan RetryAfter) : RegisterResult;
 }
 
 public abstract record SignInResult
 {
     public sealed record Success(ShopperAccount Account) : SignInResult;
-    public sealed record LockedOut(DateTimeOffset Until) : SignInResult;
+    /// <summary>Too many attempts from this client (for this address, or in all): not evaluated.</summary>
+    public sealed record Throttled(TimeSpan RetryAfter) : SignInResult;
     public sealed record Failed : SignInResult;
 }
 
-/// <summary>Registers shoppers and checks their passwords, with lockout after repeated failures.</summary>
-public sealed class ShopperAccounts(IdentityDb db, IPasswordHasher<ShopperAccount> hasher, LockoutPolicy lockout,
+/// <summary>
+/// Registers shoppers and checks their passwords, throttled per client and per address-and-client
+/// (<see cref="SignInThrottlePolicy"/>); answers never tell whether an address has an account.
+/// </summary>
+public sealed class ShopperAccounts(IdentityDb db, IPasswordHasher<ShopperAccount> hasher, SignInThrottle throttle,
     UnknownAccountDecoy decoy, TimeProvider time, ILogger<ShopperAccounts> logger)
 {
-
-    public async Task<RegisterResult> RegisterAsync(string email, string password, CancellationToken cancellationToken)
+    public async Task<RegisterResult> RegisterAsync(string email, string password, IPAddress? client, CancellationToken cancellationToken)
     {
         if (AccountRules.EmailProblem(email) is { } emailProblem)
         {
             return new RegisterResult.Invalid("Email", emailProblem);
         }
 
-        if (AccountRules.PasswordProblem(password) is { } passwordProblem)
+        if (AccountRules.PasswordProblem(password, email) is { } passwordProblem)
         {
             return new RegisterResult.Invalid("Password", passwordProblem);
         }
@@ -46,68 +51,55 @@ public sealed class ShopperAccounts(IdentityDb db, IPasswordHasher<ShopperAccoun
             CreatedAt = time.GetUtcNow(),
         };
         account.PasswordHash = hasher.HashPassword(account, password);
-        db.Accounts.Add(account);
-        try
+
+        // ON CONFLICT, not a unique-violation error: PostgreSQL logs such errors with the
+        // conflicting key, which here is an e-mail address.
+        var inserted = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO accounts (id, email, normalized_email, password_hash, is_admin, created_at)
+            VALUES ({account.Id}, {account.Email}, {account.NormalizedEmail}, {account.PasswordHash}, false, {account.CreatedAt})
+            ON CONFLICT (normalized_email) DO NOTHING
+            """, cancellationToken);
+        if (inserted == 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            db.Entry(account).State = EntityState.Detached;
-            return new RegisterResult.EmailTaken();
+            // Probing addresses through registration costs the client as failed sign-ins do.
+            return await throttle.CountClientAsync(client, cancellationToken) is { } wait
+                ? new RegisterResult.Throttled(wait)
+                : new RegisterResult.Refused();
         }
 
         logger.LogInformation("Shopper account {AccountId} registered", account.Id);
         return new RegisterResult.Created(account);
     }
 
-    public async Task<SignInResult> SignInAsync(string email, string password, CancellationToken cancellationToken)
+    public async Task<SignInResult> SignInAsync(string email, string password, IPAddress? client, CancellationToken cancellationToken)
     {
         var normalized = AccountRules.NormalizeEmail(email ?? string.Empty);
-        var account = await db.Accounts.SingleOrDefaultAsync(a => a.NormalizedEmail == normalized, cancellationToken);
-        var now = time.GetUtcNow();
+        if (await throttle.TrySignInAsync(normalized, client, cancellationToken) is { } wait)
+        {
+            return new SignInResult.Throttled(wait);
+        }
+
+        var account = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.NormalizedEmail == normalized, cancellationToken);
         if (account is null)
         {
             decoy.Verify(password ?? string.Empty);
             return new SignInResult.Failed();
         }
 
-        if (lockout.IsLockedOut(account.LockoutEnd, now))
-        {
-            logger.LogWarning("Sign-in refused: account {AccountId} is locked out until {LockoutEnd}", account.Id, account.LockoutEnd);
-            return new SignInResult.LockedOut(account.LockoutEnd!.Value);
-        }
-
         var verdict = hasher.VerifyHashedPassword(account, account.PasswordHash, password ?? string.Empty);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            return await RecordFailureAsync(account, now, cancellationToken);
+            return new SignInResult.Failed();
         }
 
-        var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? hasher.HashPassword(account, password!) : account.PasswordHash;
-        await db.Accounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.AccessFailedCount, 0)
-            .SetProperty(a => a.LockoutEnd, (DateTimeOffset?)null)
-            .SetProperty(a => a.PasswordHash, rehash), cancellationToken);
-        return new SignInResult.Success(account);
-    }
-
-    private async Task<SignInResult> RecordFailureAsync(ShopperAccount account, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // Counted in the database, so concurrent guesses on several replicas all count.
-        await db.Accounts.Where(a => a.Id == account.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.AccessFailedCount, a => a.AccessFailedCount + 1), cancellationToken);
-        var failures = await db.Accounts.Where(a => a.Id == account.Id).Select(a => a.AccessFailedCount).SingleAsync(cancellationToken);
-        if (lockout.LockoutAfter(failures, now) is { } until)
+        await throttle.SucceededAsync(normalized, client, cancellationToken);
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await db.Accounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.LockoutEnd, until)
-                .SetProperty(a => a.AccessFailedCount, 0), cancellationToken);
-            logger.LogWarning("Account {AccountId} locked out until {LockoutEnd} after {Failures} failed sign-ins", account.Id, until, failures);
-            return new SignInResult.LockedOut(until);
+            var rehash = hasher.HashPassword(account, password!);
+            await db.Accounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.PasswordHash, rehash), cancellationToken);
         }
 
-        return new SignInResult.Failed();
+        return new SignInResult.Success(account);
     }
 
     public Task<ShopperAccount?> FindAsync(Guid id, CancellationToken cancellationToken) =>
@@ -154,8 +146,6 @@ public sealed class ShopperAccounts(IdentityDb db, IPasswordHasher<ShopperAccoun
                 account.PasswordHash = hasher.HashPassword(account, password);
             }
 
-            account.LockoutEnd = null;
-            account.AccessFailedCount = 0;
             logger.LogInformation("Admin account {AccountId} updated from configuration", account.Id);
         }
 

@@ -11,11 +11,11 @@ namespace Commerce.Web.Accounts;
 /// A Cart outage does not block sign-in: the anonymous cookie is kept, and the merge is tried
 /// again at the next sign-in.
 /// </summary>
-public sealed class SignInFlow(CartClient cart, AnonymousBuyerCookie anonymous, ILogger<SignInFlow> logger)
+public sealed class SignInFlow(CartClient cart, AnonymousBuyerCookie anonymous, ShopperSessions sessions, ILogger<SignInFlow> logger)
 {
     public async Task SignInAsync(HttpContext context, ShopperAccount account, CancellationToken cancellationToken)
     {
-        var principal = ShopperPrincipal.For(account);
+        var principal = ShopperPrincipal.For(account, await sessions.StartAsync(account.Id, cancellationToken));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal,
             new AuthenticationProperties { IsPersistent = true });
 
@@ -38,6 +38,7 @@ public sealed class SignInFlow(CartClient cart, AnonymousBuyerCookie anonymous, 
 
     public async Task SignOutAsync(HttpContext context)
     {
+        await sessions.EndAsync(context.User, context.RequestAborted);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         anonymous.Forget(context);
     }

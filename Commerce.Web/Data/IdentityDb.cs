@@ -7,6 +7,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : DbContext
 {
     public DbSet<ShopperAccount> Accounts => Set<ShopperAccount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<ShopperSession> Sessions => Set<ShopperSession>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -20,9 +21,17 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : DbContext
             e.HasIndex(a => a.NormalizedEmail).IsUnique();
             e.Property(a => a.PasswordHash).HasColumnName("password_hash");
             e.Property(a => a.IsAdmin).HasColumnName("is_admin");
-            e.Property(a => a.AccessFailedCount).HasColumnName("access_failed_count");
-            e.Property(a => a.LockoutEnd).HasColumnName("lockout_end");
             e.Property(a => a.CreatedAt).HasColumnName("created_at");
+        });
+
+        modelBuilder.Entity<ShopperSession>(e =>
+        {
+            e.ToTable("sessions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id");
+            e.Property(x => x.AccountId).HasColumnName("account_id");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
         });
 
         modelBuilder.Entity<DataProtectionKey>(e =>
@@ -44,9 +53,16 @@ public sealed class ShopperAccount
     public required string NormalizedEmail { get; set; }
     public required string PasswordHash { get; set; }
     public bool IsAdmin { get; set; }
-    public int AccessFailedCount { get; set; }
-    public DateTimeOffset? LockoutEnd { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A signed-in session: the cookie names it, and sign-out deletes it, so a copied cookie dies with it.</summary>
+public sealed class ShopperSession
+{
+    public Guid Id { get; set; }
+    public Guid AccountId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
 }
 
 public sealed class DataProtectionKey

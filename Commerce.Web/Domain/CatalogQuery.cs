@@ -99,8 +99,14 @@ public sealed record CatalogQuery
         return sb.ToString();
     }
 
+    /// <summary>Trimmed, cut to length, without control characters (a NUL has no place in a search and PostgreSQL refuses it).</summary>
     private static string? Clean(string? value, int maxLength)
     {
+        if (value is not null && value.Any(char.IsControl))
+        {
+            value = new string(value.Where(c => !char.IsControl(c)).ToArray());
+        }
+
         var trimmed = value?.Trim();
         return string.IsNullOrEmpty(trimmed) ? null : trimmed.Length > maxLength ? trimmed[..maxLength] : trimmed;
     }

@@ -1,6 +1,5 @@
 using Commerce.Web.Buyers;
 using Commerce.Web.Services;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Commerce.Web.Endpoints;
@@ -10,7 +9,7 @@ public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin").RequireAuthorization(WebApp.AdminPolicy).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        var group = app.MapGroup("/admin").RequireAuthorization(WebApp.AdminPolicy);
         group.MapPost("/products/{id:int}/stock", AdjustStockAsync);
         group.MapPost("/orders/{id}/ship", (string id, HttpContext c, OrderingClient o, FlashMessage f, CancellationToken ct) =>
             OrderActionAsync(id, c, f, "Order marked as shipped.", () => o.ShipAsync(Shopper.From(c), id, ct)));

@@ -1,18 +1,17 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Commerce.Web.Buyers;
 using Commerce.Web.Services;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Commerce.Web.Endpoints;
 
-/// <summary>The cart's form posts (antiforgery-checked), each answered with a redirect back to a page.</summary>
+/// <summary>The cart's form posts (antiforgery-checked by AntiforgeryEnforcement, as every post is), each answered with a redirect back to a page.</summary>
 public static class CartEndpoints
 {
     public const int MaxQuantity = 99;
 
     public static IEndpointRouteBuilder MapCartEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cart").WithMetadata(new RequireAntiforgeryTokenAttribute());
+        var group = app.MapGroup("/cart");
         group.MapPost("/add/{productId:int}", AddAsync);
         group.MapPost("/items/{productId:int}", SetAsync);
         group.MapPost("/items/{productId:int}/remove", RemoveAsync);
