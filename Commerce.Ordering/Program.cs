@@ -28,7 +28,10 @@ public static class OrderingApp
         builder.AddOutboxRelay<OrderingDbContext>();
         builder.Services.AddOpenApi();
 
-        builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.SectionName));
+        builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.SectionName))
+            .Validate(o => o.SweepRetryMinDelay > TimeSpan.Zero && o.SweepRetryMinDelay <= o.SweepRetryMaxDelay,
+                "Payments:SweepRetryMinDelay must be positive and not exceed Payments:SweepRetryMaxDelay.")
+            .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPaymentProvider, SimulatedPaymentProvider>();
         builder.Services.AddServiceHttpClient<CartClient>("cart");

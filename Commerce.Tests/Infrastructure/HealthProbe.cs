@@ -35,6 +35,24 @@ public static partial class HealthProbe
         return entry;
     }
 
+    /// <summary>
+    /// For a background loop whose dependency just failed: waits until its check turns Degraded with
+    /// the reason, stays failing for ten back-off caps and asserts that the loop kept trying meanwhile
+    /// (its failure count grew at the capped pace) and that the host did not begin to stop.
+    /// Returns the check as it was at the end.
+    /// </summary>
+    public static async Task<JsonElement> AssertLoopKeepsTryingAsync(HttpClient client, string check, TimeSpan backoffCap, CancellationToken hostStopping)
+    {
+        var failing = await WaitForAsync(client, check, "Degraded");
+        Assert.Contains("Failing since", failing.GetProperty("description").GetString());
+        await Task.Delay(backoffCap * 10);
+        var later = await CheckAsync(client, check);
+        Assert.Equal("Degraded", later.GetProperty("status").GetString());
+        Assert.True(ConsecutiveFailures(later) > ConsecutiveFailures(failing) + 5, $"The loop stopped trying: {failing} then {later}");
+        Assert.False(hostStopping.IsCancellationRequested, "The host began stopping while the dependency failed.");
+        return later;
+    }
+
     /// <summary>How many passes in a row a failing background loop's check reports (0 when it does not say).</summary>
     public static int ConsecutiveFailures(JsonElement entry) =>
         entry.GetProperty("description").GetString() is { } d && PassesInARow().Match(d) is { Success: true } m ? int.Parse(m.Groups[1].Value) : 0;

@@ -30,6 +30,8 @@ public static class ElasticsearchSearchExtensions
             .Validate(o => o.IndexAlias.Length > 0 && o.IndexAlias == o.IndexAlias.ToLowerInvariant() && !o.IndexAlias.Contains('*', StringComparison.Ordinal),
                 $"{ElasticsearchOptions.SectionName}:IndexAlias must be a lower-case Elasticsearch name without '*'.")
             .Validate(o => o.BulkBatchSize > 0, $"{ElasticsearchOptions.SectionName}:BulkBatchSize must be positive.")
+            .Validate(o => o.RetryDelay > TimeSpan.Zero && o.RetryDelay <= o.MaxRetryDelay,
+                $"{ElasticsearchOptions.SectionName}:RetryDelay must be positive and not exceed MaxRetryDelay.")
             .ValidateOnStart();
 
         foreach (var name in (string[])[ElasticsearchClient.QueryClientName, ElasticsearchClient.IndexingClientName])
