@@ -60,8 +60,12 @@ public sealed partial class AntiforgeryEnforcement(RequestDelegate next, IAntifo
             return null;
         }
 
-        var own = $"{request.Scheme}://{request.Host.Value}";
-        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) ? null : origin;
+        // The host (and port) decides, not the scheme: behind a TLS-terminating proxy whose word
+        // is not trusted the request looks like HTTP while the browser's Origin says HTTPS.
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            && string.Equals(uri.IsDefaultPort ? uri.Host : uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : origin;
     }
 
     private static Task RefuseAsync(HttpContext context) =>

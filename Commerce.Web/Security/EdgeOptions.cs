@@ -15,11 +15,12 @@ public static class EdgeOptions
     public const string ForwardedSection = "ForwardedHeaders";
 
     /// <summary>
-    /// Loopback and the private ranges: Container Apps' ingress (and a local reverse proxy) reach
-    /// the app from these, and a client on the internet cannot. Narrow them where untrusted
-    /// clients share a private network with the app.
+    /// Loopback, the private ranges and the shared range 100.64.0.0/10 that Container Apps'
+    /// platform uses: its ingress (and a local reverse proxy) reach the app from these, and a
+    /// client on the internet cannot. Narrow them where untrusted clients share a network with the app.
     /// </summary>
-    public static readonly string[] DefaultKnownNetworks = ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
+    public static readonly string[] DefaultKnownNetworks =
+        ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"];
 
     /// <summary>
     /// Host names production answers to when <c>AllowedHosts</c> is not set: the local names and
