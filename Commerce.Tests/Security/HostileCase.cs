@@ -38,8 +38,8 @@ public enum Expect
     Problem,
 
     /// <summary>
-    /// A 4xx from Kestrel's HTTP parser, before any application code: malformed HTTP (a line break
-    /// or NUL in a header, a smuggling attempt) has no body to put a ProblemDetails in.
+    /// A 4xx from Kestrel's HTTP parser, before any application code: malformed HTTP (a NUL or a
+    /// non-ASCII byte in a header, a negative Content-Length) is answered without a body.
     /// </summary>
     ServerRefusal,
 

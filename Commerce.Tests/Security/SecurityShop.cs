@@ -33,7 +33,10 @@ public sealed class SecurityShop : ShopStack, IAsyncLifetime
     public new async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync((await TestServers.GetAsync()).Redis.ConnectionString);
+        // SCAN walks the run's whole shared Redis; on two busy cores that outlasts the 1 s default.
+        var redis = ConfigurationOptions.Parse((await TestServers.GetAsync()).Redis.ConnectionString);
+        redis.SyncTimeout = 30_000;
+        _redis = await ConnectionMultiplexer.ConnectAsync(redis);
         ProductId = await Services.CreateProductAsync(19.99m, 1_000, "Hostile-input target");
         CartProductId = await Services.CreateProductAsync(5.00m, 1_000, "Hostile-input cart line");
         OrderId = await Services.PlaceOrderAsync(Buyer, ProductId, 1);
