@@ -69,11 +69,12 @@ public static class Extensions
         return app;
     }
 
-    /// <summary>Exception handling and status-code pages that answer in ProblemDetails.</summary>
+    /// <summary>Exception handling and status-code pages that answer in ProblemDetails; control characters or repeated parameters in the path or query refused with a 400.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestTargetGuard();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Commerce.Cart.Domain;
+using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,12 @@ namespace Commerce.Cart.Carts;
 
 public sealed record SetQuantityRequest(int? Quantity);
 
-public sealed record MergeCartRequest(string? AnonymousBuyerId);
+/// <summary>
+/// <see cref="AnonymousBuyerToken"/> proves the caller owns the cart to merge: a token the storefront
+/// minted for the anonymous buyer (its <c>sub</c>), checked like a bearer token. An id alone proves
+/// nothing, so none is taken.
+/// </summary>
+public sealed record MergeCartRequest(string? AnonymousBuyerToken);
 
 /// <summary>
 /// The buyer's own cart. Every route needs a token and acts on the cart of its <c>sub</c>; no route
@@ -84,15 +90,28 @@ public static class CartEndpoints
     }
 
     private static async Task<Results<Ok<CartView>, ValidationProblem, ProblemHttpResult>> MergeAsync(
-        MergeCartRequest request, ClaimsPrincipal user, CartService carts, HttpResponse response, IOptions<CartOptions> options,
-        CancellationToken cancellationToken)
+        MergeCartRequest request, ClaimsPrincipal user, CartService carts, ServiceTokenValidator tokens, HttpResponse response,
+        IOptions<CartOptions> options, CancellationToken cancellationToken)
     {
         if (BuyerOf(user) is not { } buyer)
         {
             return NoBuyer();
         }
 
-        return ToResult(await carts.MergeAsync(buyer, request.AnonymousBuyerId, cancellationToken), response, options.Value);
+        if (string.IsNullOrWhiteSpace(request.AnonymousBuyerToken))
+        {
+            return Invalid("anonymousBuyerToken",
+                "Send the anonymous buyer's token as proof that the cart to merge is yours, e.g. { \"anonymousBuyerToken\": \"eyJ…\" }.");
+        }
+
+        var (anonymousBuyerId, problem) = await tokens.ValidateAsync(request.AnonymousBuyerToken);
+        if (anonymousBuyerId is null)
+        {
+            return TypedResults.Problem($"{problem} Only a cart you prove to own can be merged into yours; nothing was changed.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Not your cart");
+        }
+
+        return ToResult(await carts.MergeAsync(buyer, anonymousBuyerId, cancellationToken), response, options.Value);
     }
 
     private static Results<Ok<CartView>, ValidationProblem, ProblemHttpResult> ToResult(CartOutcome outcome, HttpResponse response, CartOptions options)
@@ -118,8 +137,7 @@ public static class CartEndpoints
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message);
 
-    private static string? BuyerOf(ClaimsPrincipal user) =>
-        user.FindFirstValue("sub") is { Length: > 0 } sub ? sub : null;
+    private static string? BuyerOf(ClaimsPrincipal user) => user.BuyerId();
 
     private static ProblemHttpResult NoBuyer() =>
         TypedResults.Problem("The token names no buyer (no 'sub' claim); sign in again.", statusCode: StatusCodes.Status403Forbidden, title: "No buyer");

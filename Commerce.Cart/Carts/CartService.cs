@@ -121,22 +121,16 @@ public sealed class CartService(CartStore store, CatalogClient catalog, IOptions
         return cleared;
     }
 
-    /// <summary>Merges the anonymous cart a shopper filled before signing in into their own, and removes it.</summary>
-    public async Task<CartOutcome> MergeAsync(string buyerId, string? anonymousBuyerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Merges the anonymous cart a shopper filled before signing in into their own, and removes it.
+    /// <paramref name="anonymousBuyerId"/> must be one the caller has proven to own (the endpoint
+    /// checks the storefront's token for it).
+    /// </summary>
+    public async Task<CartOutcome> MergeAsync(string buyerId, string anonymousBuyerId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(anonymousBuyerId))
-        {
-            return new CartOutcome.Invalid("anonymousBuyerId", "Send the anonymous buyer id whose cart should be merged, e.g. { \"anonymousBuyerId\": \"…\" }.");
-        }
-
-        if (anonymousBuyerId.Length > 200)
-        {
-            return new CartOutcome.Invalid("anonymousBuyerId", "The anonymous buyer id is longer than 200 characters; it cannot be a buyer id.");
-        }
-
         if (string.Equals(anonymousBuyerId, buyerId, StringComparison.Ordinal))
         {
-            return new CartOutcome.Invalid("anonymousBuyerId", "The anonymous buyer id is your own; a cart cannot be merged into itself.");
+            return new CartOutcome.Invalid("anonymousBuyerToken", "The anonymous buyer is you; a cart cannot be merged into itself.");
         }
 
         CartMergeResult merge;

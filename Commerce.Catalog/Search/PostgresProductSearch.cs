@@ -38,9 +38,10 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
 
         var pairs = new List<(string Brand, string Category, long Count)>();
         var ids = new List<int>(query.PageSize);
-        await using (var command = tsQuery is null ? ListingCommand(connection, query) : TextSearchCommand(connection, query, tsQuery))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using var command = tsQuery is null ? ListingCommand(connection, query) : TextSearchCommand(connection, query, tsQuery);
+        try
         {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 if (reader.IsDBNull(0))
@@ -53,8 +54,28 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
                 }
             }
         }
+        catch (PostgresException)
+        {
+            await ForgetPreparedStatementAsync(command);
+            throw;
+        }
 
         return Facets.Count(pairs, query.Brand, query.Category, ids);
+    }
+
+    /// <summary>
+    /// After PostgreSQL refused an auto-prepared statement's parameters (e.g. 22021 for a NUL in
+    /// text), Npgsql 10.0.0 kept the statement as prepared without its row description, and the
+    /// next search on that pooled connection failed with "Received unexpected backend message
+    /// DataRow" (Commerce.Tests/Security/ServiceFindingsTests). Unpreparing drops that state, so
+    /// the connection goes back to the pool sound; the statements are prepared again on reuse.
+    /// </summary>
+    private static async Task ForgetPreparedStatementAsync(NpgsqlCommand command)
+    {
+        if (command.Connection is { State: System.Data.ConnectionState.Open })
+        {
+            await command.UnprepareAsync(CancellationToken.None);
+        }
     }
 
     /// <summary>

@@ -13,6 +13,10 @@ namespace Commerce.Ordering.Orders;
 public static class OrderEndpoints
 {
     public const int MaxPageSize = 100;
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Deeper pages are refused: the offset stays far from overflow, and nobody pages that far by hand.</summary>
+    public const int MaxPage = 10_000;
 
     public static IEndpointRouteBuilder MapOrderEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -30,17 +34,25 @@ public static class OrderEndpoints
         return routes;
     }
 
+    // Token validation (ServiceDefaults) refuses any token whose sub is not one buyer id, so an
+    // authenticated caller always has one.
     private static string BuyerId(ClaimsPrincipal user) =>
-        user.FindFirstValue("sub") ?? throw new InvalidOperationException("An authenticated caller has a sub claim.");
+        user.BuyerId() ?? throw new InvalidOperationException("Token validation lets no caller through without a buyer id.");
 
     private static async Task<Results<Accepted<OrderResponse>, Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> CheckoutAsync(
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         CheckoutRequest? request,
         ClaimsPrincipal user,
         HttpContext context,
         CheckoutService checkout,
         CancellationToken cancellationToken)
     {
+        if (context.Request.Headers[IdempotencyKeyHeader].Count > 1)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "One Idempotency-Key header",
+                detail: "Send exactly one Idempotency-Key header; several name no single checkout.");
+        }
+
         if (string.IsNullOrWhiteSpace(idempotencyKey))
         {
             return TypedResults.Problem(statusCode: 400, title: "Idempotency-Key header required",
@@ -51,6 +63,13 @@ public static class OrderEndpoints
         {
             return TypedResults.Problem(statusCode: 400, title: "Idempotency-Key too long",
                 detail: $"The Idempotency-Key is at most {CheckoutService.MaxIdempotencyKeyLength} characters.");
+        }
+
+        // A comma would make one key read as a list of keys (RFC 9110 joins repeated fields with commas).
+        if (idempotencyKey.Any(c => c is < ' ' or > '~' or ','))
+        {
+            return TypedResults.Problem(statusCode: 400, title: "Idempotency-Key not printable",
+                detail: "The Idempotency-Key is printable ASCII without commas (a UUID is a good choice).");
         }
 
         if (request is null)
@@ -80,14 +99,19 @@ public static class OrderEndpoints
         }
     }
 
-    private static async Task<Ok<OrderPage>> ListMineAsync(ClaimsPrincipal user, OrderingDbContext db,
+    private static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListMineAsync(ClaimsPrincipal user, OrderingDbContext db,
         int? page, int? pageSize, CancellationToken cancellationToken)
     {
+        if (PagingErrors(page, pageSize) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.Values.SelectMany(m => m)));
+        }
+
         var buyerId = BuyerId(user);
         return TypedResults.Ok(await PageAsync(db.Orders.Where(o => o.BuyerId == buyerId), page, pageSize, cancellationToken));
     }
 
-    private static async Task<Results<Ok<OrderResponse>, NotFound<ProblemDetails>>> GetMineAsync(Guid id, ClaimsPrincipal user,
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetMineAsync(Guid id, ClaimsPrincipal user,
         OrderingDbContext db, CancellationToken cancellationToken)
     {
         var buyerId = BuyerId(user);
@@ -95,21 +119,21 @@ public static class OrderEndpoints
         return order is null ? NotFoundOrder(id) : TypedResults.Ok(OrderResponse.From(order));
     }
 
-    private static async Task<Results<Ok<OrderResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CancelAsync(
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelAsync(
         Guid id, ClaimsPrincipal user, OrderLifecycle lifecycle, CancellationToken cancellationToken)
     {
         var outcome = await lifecycle.CancelByBuyerAsync(id, BuyerId(user), cancellationToken);
         return ToResult(id, outcome, "be cancelled");
     }
 
-    private static async Task<Results<Ok<OrderResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> AdminCancelAsync(
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> AdminCancelAsync(
         Guid id, OrderLifecycle lifecycle, CancellationToken cancellationToken)
     {
         var outcome = await lifecycle.CancelByOperatorAsync(id, cancellationToken);
         return ToResult(id, outcome, "be cancelled");
     }
 
-    private static async Task<Results<Ok<OrderResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ShipAsync(
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ShipAsync(
         Guid id, OrderLifecycle lifecycle, CancellationToken cancellationToken)
     {
         var outcome = await lifecycle.ShipAsync(id, cancellationToken);
@@ -119,14 +143,19 @@ public static class OrderEndpoints
     private static async Task<Results<Ok<OrderPage>, ValidationProblem>> ListAllAsync(OrderingDbContext db, string? status,
         int? page, int? pageSize, CancellationToken cancellationToken)
     {
+        if (PagingErrors(page, pageSize) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.Values.SelectMany(m => m)));
+        }
+
         var query = db.Orders.AsQueryable();
         if (!string.IsNullOrWhiteSpace(status))
         {
-            if (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+            if (!OrderStatusRules.TryParse(status, out var parsed))
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]>
                 {
-                    ["status"] = [$"Unknown status '{status}'. Use one of: {string.Join(", ", Enum.GetNames<OrderStatus>())}."],
+                    ["status"] = [$"Unknown status '{(status.Length > 40 ? status[..40] + "…" : status)}'. Use one of: {string.Join(", ", Enum.GetNames<OrderStatus>())}."],
                 });
             }
 
@@ -136,41 +165,51 @@ public static class OrderEndpoints
         return TypedResults.Ok(await PageAsync(query, page, pageSize, cancellationToken));
     }
 
-    private static async Task<Results<Ok<OrderResponse>, NotFound<ProblemDetails>>> GetAnyAsync(Guid id, OrderingDbContext db,
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetAnyAsync(Guid id, OrderingDbContext db,
         CancellationToken cancellationToken)
     {
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
         return order is null ? NotFoundOrder(id) : TypedResults.Ok(OrderResponse.From(order));
     }
 
+    private static Dictionary<string, string[]>? PagingErrors(int? page, int? pageSize)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page is < 1 or > MaxPage)
+        {
+            errors["page"] = [$"Page must be between 1 and {MaxPage}."];
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"Page size must be between 1 and {MaxPageSize}."];
+        }
+
+        return errors.Count > 0 ? errors : null;
+    }
+
     private static async Task<OrderPage> PageAsync(IQueryable<Order> query, int? page, int? pageSize, CancellationToken cancellationToken)
     {
-        var p = Math.Max(1, page ?? 1);
-        var size = Math.Clamp(pageSize ?? 20, 1, MaxPageSize);
+        var p = page ?? 1;
+        var size = pageSize ?? 20;
         var total = await query.CountAsync(cancellationToken);
         var items = await query.AsNoTracking().OrderByDescending(o => o.CreatedAt).Skip((p - 1) * size).Take(size).ToListAsync(cancellationToken);
         return new OrderPage(items.Select(OrderResponse.From).ToList(), total, p, size);
     }
 
-    private static NotFound<ProblemDetails> NotFoundOrder(Guid id) => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = 404,
-        Title = "Order not found",
-        Detail = $"There is no order {id} for you.",
-    });
+    // TypedResults.Problem, not NotFound(new ProblemDetails): it answers as application/problem+json
+    // and goes through the ProblemDetails service, which adds the trace id.
+    private static ProblemHttpResult NotFoundOrder(Guid id) =>
+        TypedResults.Problem(statusCode: 404, title: "Order not found", detail: $"There is no order {id} for you.");
 
-    private static Results<Ok<OrderResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>> ToResult(Guid id, LifecycleOutcome outcome, string action) =>
+    private static Results<Ok<OrderResponse>, ProblemHttpResult> ToResult(Guid id, LifecycleOutcome outcome, string action) =>
         outcome switch
         {
             LifecycleOutcome.Done done => TypedResults.Ok(OrderResponse.From(done.Order)),
             LifecycleOutcome.NotFound => NotFoundOrder(id),
-            LifecycleOutcome.NotAllowed refused => TypedResults.Conflict(new ProblemDetails
-            {
-                Status = 409,
-                Title = $"This order cannot {action} now",
-                Detail = $"Order {id} is {refused.Order.Status}, so it cannot {action}.",
-                Extensions = { ["currentStatus"] = refused.Order.Status.ToString() },
-            }),
+            LifecycleOutcome.NotAllowed refused => TypedResults.Problem(statusCode: 409, title: $"This order cannot {action} now",
+                detail: $"Order {id} is {refused.Order.Status}, so it cannot {action}.",
+                extensions: new Dictionary<string, object?> { ["currentStatus"] = refused.Order.Status.ToString() }),
             _ => throw new InvalidOperationException($"Unknown outcome {outcome}."),
         };
 }

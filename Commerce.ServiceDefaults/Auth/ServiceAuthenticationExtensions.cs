@@ -10,8 +10,9 @@ namespace Commerce.ServiceDefaults.Auth;
 public static class ServiceAuthenticationExtensions
 {
     /// <summary>
-    /// Validates the storefront's RS256 bearer tokens (issuer, audience, lifetime, key) and adds the
-    /// <c>admin</c> policy. A service without <c>Auth:PublicKey</c> refuses to start.
+    /// Validates the storefront's RS256 bearer tokens (issuer, audience, lifetime, key, and a
+    /// <c>sub</c> that names one buyer) and adds the <c>admin</c> policy. A service without
+    /// <c>Auth:PublicKey</c> refuses to start.
     /// </summary>
     public static TBuilder AddServiceAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -24,6 +25,7 @@ public static class ServiceAuthenticationExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<TokenSigningKeys>();
+        builder.Services.AddSingleton<ServiceTokenValidator>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TokenSigningKeys>((jwt, keys) =>
@@ -31,6 +33,20 @@ public static class ServiceAuthenticationExtensions
                 jwt.MapInboundClaims = false;
                 jwt.RequireHttpsMetadata = false;
                 jwt.TokenValidationParameters = keys.ValidationParameters();
+                jwt.Events = new JwtBearerEvents
+                {
+                    // Every buyer route acts on the cart or orders of sub: a token without one
+                    // (or with an empty one) is refused here, once, for every service.
+                    OnTokenValidated = context =>
+                    {
+                        if (context.Principal is { } principal && BuyerClaims.Problem(principal.Claims) is { } problem)
+                        {
+                            context.Fail(problem);
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
             });
 
         builder.Services.AddAuthorizationBuilder()
@@ -76,7 +92,14 @@ public sealed class TokenSigningKeys(IOptions<ServiceAuthOptions> options)
                 return false;
             }
 
-            // The contract caps a token's life; a longer one was not minted by the storefront.
+            // The contract caps a token's life; a longer one was not minted by the storefront. The
+            // cap is measured from this server's clock: iat and nbf are the token's own word, so a
+            // token claiming to be issued just before a distant exp proves nothing.
+            if (expires.Value > now + ServiceAuthOptions.MaxLifetime + parameters.ClockSkew)
+            {
+                return false;
+            }
+
             var issued = token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken jwt && jwt.IssuedAt != DateTime.MinValue
                 ? jwt.IssuedAt
                 : notBefore ?? now;

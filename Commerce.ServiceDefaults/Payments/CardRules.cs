@@ -33,6 +33,13 @@ public static class CardRules
             return "A card number has 12 to 19 digits.";
         }
 
+        // The first digit names the industry (ISO/IEC 7812): payment cards start with 2 to 6.
+        // Without this, 0000 0000 0000 0000 passes Luhn and would be charged.
+        if (digits[0] is < '2' or > '6')
+        {
+            return "This is not a payment card number: card numbers start with a digit from 2 to 6. Check the digits.";
+        }
+
         return PassesLuhn(digits) ? null : "This card number is not valid: check the digits.";
     }
 

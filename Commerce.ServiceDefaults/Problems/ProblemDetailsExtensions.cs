@@ -46,9 +46,30 @@ public static class ProblemDetailsExtensions
         // Binding failures (malformed JSON, a non-numeric number) throw so the handler above can say
         // which parameter was wrong, instead of an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip);
+        services.Configure<JsonOptions>(o => ConfigureRequestJson(o.SerializerOptions));
         return services;
     }
+
+    /// <summary>
+    /// How the services read JSON bodies: numbers must be JSON numbers (the web defaults would take
+    /// <c>"5"</c> for 5, so a client's type error changed stock instead of getting a 400), a member
+    /// may appear once, and text must be free of control characters. Unknown members are skipped.
+    /// </summary>
+    public static void ConfigureRequestJson(System.Text.Json.JsonSerializerOptions options)
+    {
+        options.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip;
+        options.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        // {"delta":5,"delta":500} means one thing to one parser and another to the next.
+        options.AllowDuplicateProperties = false;
+        if (!options.Converters.OfType<StrictStringConverter>().Any())
+        {
+            options.Converters.Add(new StrictStringConverter());
+        }
+    }
+
+    /// <summary>Refuses control characters and repeated parameters in the path and query (400); see <see cref="RequestTargetGuard"/>.</summary>
+    public static Microsoft.AspNetCore.Builder.IApplicationBuilder UseRequestTargetGuard(this Microsoft.AspNetCore.Builder.IApplicationBuilder app) =>
+        Microsoft.AspNetCore.Builder.UseMiddlewareExtensions.UseMiddleware<RequestTargetGuard>(app);
 }
 
 /// <summary>Turns request-binding errors into a 400 that names what was wrong.</summary>

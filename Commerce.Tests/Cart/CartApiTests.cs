@@ -187,7 +187,7 @@ public sealed class CartApiTests(CartFixture fixture, ITestOutputHelper output) 
         await (await buyerClient.SetQuantityAsync(P(4).Id(), 3)).ReadJsonAsync();
         await (await buyerClient.SetQuantityAsync(P(6).Id(), 5)).ReadJsonAsync();
 
-        var merged = await (await buyerClient.PostAsJsonAsync("api/cart/merge", new { anonymousBuyerId = anonymous })).ReadJsonAsync();
+        var merged = await (await buyerClient.PostAsJsonAsync("api/cart/merge", new { anonymousBuyerToken = TestTokens.For(anonymous) })).ReadJsonAsync();
 
         var quantities = merged.Lines().ToDictionary(l => l.GetProperty("productId").GetInt32(), l => l.GetProperty("quantity").GetInt32());
         Assert.Equal(new Dictionary<int, int> { [P(4).Id()] = 5, [P(5).Id()] = 1, [P(6).Id()] = 99 }, quantities);
@@ -196,7 +196,7 @@ public sealed class CartApiTests(CartFixture fixture, ITestOutputHelper output) 
         Assert.False(await Services.Redis.KeyExistsAsync(Services.CartKey(anonymous)));
 
         // A retried merge finds nothing left to move.
-        var again = await (await buyerClient.PostAsJsonAsync("api/cart/merge", new { anonymousBuyerId = anonymous })).ReadJsonAsync();
+        var again = await (await buyerClient.PostAsJsonAsync("api/cart/merge", new { anonymousBuyerToken = TestTokens.For(anonymous) })).ReadJsonAsync();
         Assert.Equal(quantities, again.Lines().ToDictionary(l => l.GetProperty("productId").GetInt32(), l => l.GetProperty("quantity").GetInt32()));
     }
 
@@ -211,10 +211,10 @@ public sealed class CartApiTests(CartFixture fixture, ITestOutputHelper output) 
         var before = await SnapshotAsync(buyer, anonymous);
 
         await (await buyerClient.PostAsJsonAsync("api/cart/merge", new { })).ReadProblemAsync(HttpStatusCode.BadRequest);
-        await (await buyerClient.PostAsJsonAsync("api/cart/merge", new { anonymousBuyerId = buyer })).ReadProblemAsync(HttpStatusCode.BadRequest);
+        await (await buyerClient.PostAsJsonAsync("api/cart/merge", new { anonymousBuyerToken = TestTokens.For(buyer) })).ReadProblemAsync(HttpStatusCode.BadRequest);
         await (await buyerClient.SendRawAsync(HttpMethod.Post, "api/cart/merge", "anon")).ReadProblemAsync(HttpStatusCode.BadRequest);
         using var noToken = Services.CartClient(null);
-        await (await noToken.PostAsJsonAsync("api/cart/merge", new { anonymousBuyerId = anonymous })).ReadProblemAsync(HttpStatusCode.Unauthorized);
+        await (await noToken.PostAsJsonAsync("api/cart/merge", new { anonymousBuyerToken = TestTokens.For(anonymous) })).ReadProblemAsync(HttpStatusCode.Unauthorized);
 
         Assert.Equal(before, await SnapshotAsync(buyer, anonymous));
     }

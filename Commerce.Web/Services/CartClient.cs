@@ -22,10 +22,14 @@ public sealed class CartClient(HttpClient http, ServiceTokens tokens, ILogger<Ca
         }
     }
 
-    /// <summary>Moves the anonymous visitor's cart into the signed-in shopper's.</summary>
+    /// <summary>
+    /// Moves the anonymous visitor's cart into the signed-in shopper's. Cart takes no buyer id on
+    /// trust: the anonymous buyer's own token, minted here from the signed cookie, is the proof.
+    /// </summary>
     public async Task MergeAsync(Shopper signedIn, string anonymousBuyerId, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(Request(HttpMethod.Post, "api/cart/merge", signedIn, new { anonymousBuyerId }), cancellationToken);
+        var anonymousBuyerToken = Tokens.ProofOfAnonymousBuyer(anonymousBuyerId);
+        using var response = await SendAsync(Request(HttpMethod.Post, "api/cart/merge", signedIn, new { anonymousBuyerToken }), cancellationToken);
         await EnsureAcceptedAsync(response, cancellationToken);
     }
 }

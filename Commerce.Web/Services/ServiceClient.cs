@@ -17,6 +17,8 @@ public abstract partial class ServiceClient(HttpClient http, ServiceTokens token
 
     protected HttpClient Http => http;
 
+    protected ServiceTokens Tokens => tokens;
+
     protected HttpRequestMessage Request(HttpMethod method, string path, Shopper? shopper = null, object? body = null)
     {
         var request = new HttpRequestMessage(method, path);

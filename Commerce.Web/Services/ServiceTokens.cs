@@ -10,6 +10,7 @@ namespace Commerce.Web.Services;
 /// </summary>
 public sealed class ServiceTokens : IDisposable
 {
+    private static readonly TimeSpan ProofLifetime = TimeSpan.FromMinutes(1);
     private readonly ServiceTokenIssuer _issuer;
     private readonly TimeSpan _lifetime;
 
@@ -23,6 +24,13 @@ public sealed class ServiceTokens : IDisposable
 
     public string For(Shopper shopper) =>
         _issuer.Issue(shopper.BuyerId, shopper.IsAdmin ? [ServiceAuthOptions.AdminRole] : null, _lifetime);
+
+    /// <summary>
+    /// Proof, for Cart's merge, that the shopper owns the anonymous cart: a token for that buyer,
+    /// minted only from the signed anonymous-buyer cookie. It is used at once, so it lives a minute.
+    /// </summary>
+    public string ProofOfAnonymousBuyer(string anonymousBuyerId) =>
+        _issuer.Issue(anonymousBuyerId, lifetime: _lifetime < ProofLifetime ? _lifetime : ProofLifetime);
 
     public void Dispose() => _issuer.Dispose();
 }
