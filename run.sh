@@ -57,7 +57,7 @@ for var in "${!ports[@]}"; do
   ports[$var]=$port
   export "$var=$port"
   if listening "$port"; then
-    fail "port $port is already in use: set $var to another port, or stop what listens there ($(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:(("[^"]*' | cut -d'"' -f2 | head -n 1))."
+    fail "port $port is already in use: set $var to another port, or stop what listens there."
   fi
 done
 
@@ -152,6 +152,10 @@ login=$(grep -o "$dashboard/login?t=[0-9a-f]*" "$log" | tail -n 1 || true)
 secrets=$HOME/.microsoft/usersecrets/$(sed -n 's:.*<UserSecretsId>\(.*\)</UserSecretsId>.*:\1:p' Commerce.AppHost/Commerce.AppHost.csproj)/secrets.json
 admin_email=${COMMERCE_ADMIN_EMAIL:-admin@commerce.example.com}
 admin_password=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1], encoding="utf-8-sig")).get("Parameters:admin-password", "(not generated yet)"))' "$secrets" 2>/dev/null || echo "(see $secrets)")
+# The load test (loadtest/shop.py) signs its tokens with the storefront's key from here.
+( umask 077; mkdir -p "$home/secrets"
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1], encoding="utf-8-sig"))["Parameters:auth-signing-key"].strip())' \
+    "$secrets" > "$home/secrets/auth-signing-key.pem" 2>/dev/null || rm -f "$home/secrets/auth-signing-key.pem" )
 echo
 say "${bold}Commerce is running${off} (ready in ${SECONDS}s). Ctrl+C stops everything."
 say "  storefront     ${bold}$storefront${off}"

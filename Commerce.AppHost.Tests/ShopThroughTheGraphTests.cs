@@ -80,17 +80,35 @@ public sealed class ShopThroughTheGraphTests(ShopGraph graph, Chromium chromium,
         await Expect(page.Locator(".summary-lines li")).ToHaveCountAsync(1);
 
         // Check out with the approved test card; payment runs over RabbitMQ between Ordering and Catalog.
-        await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
-        await page.GetByLabel("Street and number").FillAsync("12 Analytical Row");
-        await page.GetByLabel("Postal code").FillAsync("10115");
-        await page.GetByLabel("City").FillAsync("Berlin");
-        await page.GetByLabel("Country").FillAsync("Germany");
-        await page.GetByLabel("Name on card").FillAsync("Ada Lovelace");
-        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
-        await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/30");
-        await page.GetByLabel("Security code").FillAsync("123");
-        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Place order") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}\\?placed=1$"));
+        // On two cores shared with the test run a first call to Ordering can exceed the storefront's
+        // budget; the storefront then says so on the form and the shopper tries again (the order is
+        // created once per idempotency key whatever happens).
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
+            await page.GetByLabel("Street and number").FillAsync("12 Analytical Row");
+            await page.GetByLabel("Postal code").FillAsync("10115");
+            await page.GetByLabel("City").FillAsync("Berlin");
+            await page.GetByLabel("Country").FillAsync("Germany");
+            await page.GetByLabel("Name on card").FillAsync("Ada Lovelace");
+            await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
+            await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/30");
+            await page.GetByLabel("Security code").FillAsync("123");
+            await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Place order") }).ClickAsync();
+            var placed = page.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}\\?placed=1$"));
+            var refused = page.Locator("#checkout-error").WaitForAsync();
+            if (await Task.WhenAny(placed, refused) == placed)
+            {
+                await placed;
+                break;
+            }
+
+            var error = await page.Locator("#checkout-error").CountAsync() > 0 ? await page.Locator("#checkout-error").InnerTextAsync() : "(no message)";
+            Assert.True(attempt < 3, $"the order was refused three times; last answer at {page.Url}: {error}");
+            output.WriteLine($"attempt {attempt} refused: {error}");
+            await page.GotoAsync("/checkout");
+        }
+
         var orderPath = new Uri(page.Url).AbsolutePath;
         await Expect(page.Locator(".order-status .pill")).ToHaveAttributeAsync("data-status", "Paid", new() { Timeout = 60_000 });
         await shots.TakeAsync(page, "paid");

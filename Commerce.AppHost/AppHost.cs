@@ -5,7 +5,8 @@
 //   `--Parameters:backing-servers=containers|executables`;
 // - Commerce.AppHost.Tests starts the same graph with Aspire.Hosting.Testing;
 // - `azd up` reads the manifest it publishes (`--publisher manifest`), always with containers, and
-//   each service's scale settings from infra/<service>.tmpl.yaml (docs/deploy.md).
+//   each container app's replica range and HTTP scale rule from infra/scale.json, applied by
+//   azure.yaml's postdeploy hook (docs/deploy.md).
 using System.Globalization;
 using System.Security.Cryptography;
 using Commerce.AppHost.BackingServers;
@@ -17,7 +18,9 @@ var mode = BackingServerModeChoice.Choose(builder);
 // Secrets: generated on the first run and kept in the AppHost's user secrets (outside the
 // repository); in publish mode azd asks for them. The token key pair is one RSA key: the services
 // get its public half.
-var signingKey = builder.AddParameter("auth-signing-key", new RsaPrivateKeyDefault(), secret: true, persist: true);
+var signingKey = builder.ExecutionContext.IsRunMode
+    ? builder.AddParameter("auth-signing-key", new RsaPrivateKeyDefault(), secret: true, persist: true)
+    : builder.AddParameter("auth-signing-key", secret: true);
 var adminEmail = builder.AddParameter("admin-email", "admin@commerce.example.com", publishValueAsDefault: true);
 var adminPassword = builder.AddParameter("admin-password",
     new GenerateParameterDefault { MinLength = 20, Special = false, MinLower = 2, MinUpper = 2, MinNumeric = 2 }, secret: true, persist: true);
@@ -29,7 +32,7 @@ IResourceBuilder<IResourceWithConnectionString> catalogDb, orderingDb, identityD
 IResourceBuilder<IResource> postgresServer;
 if (mode == BackingServerMode.Containers)
 {
-    // Stateful servers keep exactly one replica (infra/*.tmpl.yaml): two processes on one volume corrupt it.
+    // Stateful servers keep exactly one replica (infra/scale.json): two processes on one volume corrupt it.
     var postgres = builder.AddPostgres("postgres").WithDataVolume();
     postgresServer = postgres;
     catalogDb = postgres.AddDatabase("catalogdb");
@@ -151,8 +154,9 @@ internal sealed class RsaPrivateKeyDefault : ParameterDefault
         return rsa.ExportPkcs8PrivateKeyPem();
     }
 
+    // Only used in run mode: in publish mode the key is a plain secret parameter that azd asks for.
     public override void WriteToManifest(Aspire.Hosting.Publishing.ManifestPublishingContext context) =>
-        throw new NotSupportedException("The signing key is generated only in run mode; azd asks for it.");
+        throw new NotSupportedException("The signing key is generated only in run mode.");
 }
 
 /// <summary>The public half (SubjectPublicKeyInfo PEM) of the private key a parameter holds, resolved when a service starts.</summary>

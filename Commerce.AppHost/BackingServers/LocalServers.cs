@@ -110,7 +110,7 @@ internal static class LocalServers
             ReferenceExpression.Create($"amqp://commerce:{password.Resource}@127.0.0.1:{Port(port)}"));
 
         var epmdHealthCheck = $"{name}-epmd_check";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(epmdHealthCheck, _ => new TcpListenerHealthCheck(epmdPort), null, null));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(epmdHealthCheck, _ => new EpmdHealthCheck(epmdPort), null, null));
         var epmd = builder.AddExecutable($"{name}-epmd", epmdCommand, dataRoot, "-port", Port(epmdPort), "-address", "127.0.0.1")
             .WithHealthCheck(epmdHealthCheck)
             .WithIconName("PlugConnected")
@@ -263,8 +263,11 @@ internal static class LocalServers
         return $"/usr/bin/{command}";
     }
 
-    /// <summary>Healthy while something accepts connections on the loopback port.</summary>
-    private sealed class TcpListenerHealthCheck(int port) : IHealthCheck
+    /// <summary>
+    /// Healthy while epmd answers a NAMES request on its loopback port (a bare connection that sends
+    /// nothing makes it log "got partial packet only" at every check).
+    /// </summary>
+    private sealed class EpmdHealthCheck(int port) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -272,11 +275,18 @@ internal static class LocalServers
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken);
-                return HealthCheckResult.Healthy();
+                var stream = client.GetStream();
+                // NAMES_REQ: a two-byte length (1), then 'n'. The answer starts with epmd's port.
+                await stream.WriteAsync(new byte[] { 0, 1, (byte)'n' }, cancellationToken);
+                var answer = new byte[4];
+                await stream.ReadExactlyAsync(answer, cancellationToken);
+                return System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(answer) == port
+                    ? HealthCheckResult.Healthy()
+                    : HealthCheckResult.Unhealthy($"something else answers on 127.0.0.1:{port}");
             }
-            catch (SocketException ex)
+            catch (Exception ex) when (ex is SocketException or IOException)
             {
-                return HealthCheckResult.Unhealthy($"nothing listens on 127.0.0.1:{port}", ex);
+                return HealthCheckResult.Unhealthy($"epmd does not answer on 127.0.0.1:{port}", ex);
             }
         }
     }
