@@ -8,15 +8,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 az=${AZ:-az}
-group=${AZURE_RESOURCE_GROUP:?AZURE_RESOURCE_GROUP is not set: run this as azd's postdeploy hook}
+group=${AZURE_RESOURCE_GROUP:?AZURE_RESOURCE_GROUP is not set: run it as the azd postdeploy hook}
 
-python3 - Commerce.AppHost/infra/scale.json <<'PY' | while read -r name min max concurrent; do
+# One line per app: name, min, max, HTTP concurrency ("-" for none).
+entries=$(python3 -c '
 import json, sys
 for name, s in json.load(open(sys.argv[1])).items():
-    if name.startswith("$"):
-        continue
-    print(name, s["minReplicas"], s["maxReplicas"], s.get("httpConcurrentRequests", "-"))
-PY
+    if not name.startswith("$"):
+        print(name, s["minReplicas"], s["maxReplicas"], s.get("httpConcurrentRequests", "-"))
+' Commerce.AppHost/infra/scale.json)
+
+while read -r name min max concurrent; do
   # Opt-in resources (search) exist only when the graph was published with them.
   if ! "$az" containerapp show --name "$name" --resource-group "$group" --query name --output tsv >/dev/null 2>&1; then
     echo "azd-apply-scale: no container app '$name' in $group, skipped"
@@ -30,4 +32,4 @@ PY
   rule=''
   [ "$concurrent" != - ] && rule=", HTTP rule at $concurrent concurrent requests per replica"
   echo "azd-apply-scale: $name: $min to $max replicas$rule"
-done
+done <<< "$entries"
