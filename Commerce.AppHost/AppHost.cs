@@ -1,100 +1,174 @@
-// The whole Commerce graph: `dotnet run --project Commerce.AppHost` runs it in containers with the
-// Aspire dashboard; `azd up` publishes the same graph to Azure Container Apps.
-//
-// Every Aspire identifier used here was checked against Aspire's source at tag v13.5.2 (the public
-// API files src/<Package>/api/<Package>.cs) and Elasticsearch's against elastic/elastic-aspire-dotnet
-// tag 13.2.0; docs/deploy.md lists what was checked where. The project cannot be compiled on the
-// build machines (no Aspire package restores there).
-using Commerce.AppHost;
+// The whole Commerce graph, the one description of how the shop runs:
+// - `dotnet run --project Commerce.AppHost` (./run.sh wraps it) starts it with the Aspire dashboard;
+//   PostgreSQL, Redis and RabbitMQ run in containers where a container runtime answers, otherwise
+//   from the OS packages as executables (BackingServers/); force either with
+//   `--Parameters:backing-servers=containers|executables`;
+// - Commerce.AppHost.Tests starts the same graph with Aspire.Hosting.Testing;
+// - `azd up` reads the manifest it publishes (`--publisher manifest`), always with containers, and
+//   each container app's replica range and HTTP scale rule from infra/scale.json, applied by
+//   azure.yaml's postdeploy hook (docs/deploy.md).
+using System.Globalization;
+using System.Security.Cryptography;
+using Commerce.AppHost.BackingServers;
 using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
+var mode = BackingServerModeChoice.Choose(builder);
 
-// Publish target: one Container Apps environment for every service. Does nothing in run mode.
-builder.AddAzureContainerAppEnvironment("commerce-env");
-
-// Token keys and the first admin: secret parameters (user secrets locally, prompted by azd).
-// The public key is not secret but travels with its private half.
-var signingKey = builder.AddParameter("auth-signing-key", secret: true);
-var publicKey = builder.AddParameter("auth-public-key", secret: true);
+// Secrets: generated on the first run and kept in the AppHost's user secrets (outside the
+// repository); in publish mode azd asks for them. The token key pair is one RSA key: the services
+// get its public half.
+var signingKey = builder.ExecutionContext.IsRunMode
+    ? builder.AddParameter("auth-signing-key", new RsaPrivateKeyDefault(), secret: true, persist: true)
+    : builder.AddParameter("auth-signing-key", secret: true);
 var adminEmail = builder.AddParameter("admin-email", "admin@commerce.example.com", publishValueAsDefault: true);
-var adminPassword = builder.AddParameter("admin-password", secret: true);
+var adminPassword = builder.AddParameter("admin-password",
+    new GenerateParameterDefault { MinLength = 20, Special = false, MinLower = 2, MinUpper = 2, MinNumeric = 2 }, secret: true, persist: true);
+var publicKey = builder.ExecutionContext.IsRunMode ? null : builder.AddParameter("auth-public-key", secret: true);
 
-// Backing services. Stateful containers keep exactly one replica: two PostgreSQL, Redis or
-// RabbitMQ processes on one data volume would corrupt it.
-var postgres = builder.AddPostgres("postgres")
-    .WithDataVolume()
-    .WithPgAdmin()
-    .PublishAsAzureContainerApp((_, app) => ServiceScale.SingleReplica.ApplyTo(app));
-var catalogDb = postgres.AddDatabase("catalogdb");
-var orderingDb = postgres.AddDatabase("orderingdb");
-var identityDb = postgres.AddDatabase("identitydb");
-
-var cache = builder.AddRedis("cache")
-    .WithDataVolume()
-    .WithPersistence(TimeSpan.FromSeconds(10))
-    .PublishAsAzureContainerApp((_, app) => ServiceScale.SingleReplica.ApplyTo(app));
-
-var messaging = builder.AddRabbitMQ("messaging")
-    .WithManagementPlugin()
-    .WithDataVolume()
-    .PublishAsAzureContainerApp((_, app) => ServiceScale.SingleReplica.ApplyTo(app));
-
-// The services. No launch profile: each gets one explicit http endpoint, so the graph does not
-// depend on a launchSettings.json and the endpoint is named "http" everywhere.
-var catalog = builder.AddProject<Projects.Commerce_Catalog>("catalog", launchProfileName: null)
-    .WithHttpEndpoint()
-    .WithHttpHealthCheck("/health")
-    .WithReference(catalogDb).WaitFor(catalogDb)
-    .WithReference(cache).WaitFor(cache)
-    .WithReference(messaging).WaitFor(messaging)
-    .WithEnvironment("Auth__PublicKey", publicKey)
-    .PublishAsAzureContainerApp((_, app) => ServiceScale.Catalog.ApplyTo(app));
-
-// Elasticsearch is opt-in (Parameters:useElasticsearch=true): without `search`, Catalog searches
-// with PostgreSQL full-text search. The switch shapes the graph, so it is read while building it.
-if (builder.Configuration.GetValue("Parameters:useElasticsearch", false))
+IResourceBuilder<IResourceWithConnectionString> catalogDb, orderingDb, identityDb, cache, messaging;
+// The services create their databases on first start (ServiceDefaults' migrations), so they wait
+// for the server, not for a database.
+IResourceBuilder<IResource> postgresServer;
+if (mode == BackingServerMode.Containers)
 {
-    var search = builder.AddElasticsearch("search")
-        .WithDataVolume()
-        .PublishAsAzureContainerApp((_, app) => ServiceScale.SingleReplica.ApplyTo(app));
-    catalog.WithReference(search).WaitFor(search);
+    // Stateful servers keep exactly one replica (infra/scale.json): two processes on one volume corrupt it.
+    var postgres = builder.AddPostgres("postgres").WithDataVolume();
+    postgresServer = postgres;
+    catalogDb = postgres.AddDatabase("catalogdb");
+    orderingDb = postgres.AddDatabase("orderingdb");
+    identityDb = postgres.AddDatabase("identitydb");
+    var redis = builder.AddRedis("cache").WithDataVolume().WithPersistence(TimeSpan.FromSeconds(10));
+    cache = redis;
+    var rabbit = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithDataVolume();
+    messaging = rabbit;
+}
+else if (!OperatingSystem.IsLinux())
+{
+    throw new DistributedApplicationException("Without a container runtime the servers run from Debian's packages, which needs Linux.");
+}
+else
+{
+    // One folder for all their data, kept between runs (./run.sh --reset wipes it).
+    var dataRoot = Path.GetFullPath(builder.Configuration["COMMERCE_HOME"] is { Length: > 0 } home
+        ? Path.Combine(home, "data")
+        : Path.Combine(builder.AppHostDirectory, "..", ".commerce", "data"));
+    Directory.CreateDirectory(dataRoot);
+    int PortOf(string key, int fallback) => builder.Configuration.GetValue(key, fallback);
+
+    var pgPassword = builder.AddParameter("postgres-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+    var redisPassword = builder.AddParameter("cache-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+    var rabbitPassword = builder.AddParameter("messaging-password", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+    var postgres = builder.AddLocalPostgres("postgres", dataRoot, PortOf("COMMERCE_POSTGRES_PORT", 5110), pgPassword);
+    postgresServer = postgres;
+    catalogDb = postgres.AddLocalDatabase("catalogdb");
+    orderingDb = postgres.AddLocalDatabase("orderingdb");
+    identityDb = postgres.AddLocalDatabase("identitydb");
+    var redis = builder.AddLocalRedis("cache", dataRoot, PortOf("COMMERCE_REDIS_PORT", 5111), redisPassword);
+    cache = redis;
+    var rabbit = builder.AddLocalRabbitMQ("messaging", dataRoot, PortOf("COMMERCE_RABBITMQ_PORT", 5112),
+        managementPort: PortOf("COMMERCE_RABBITMQ_MANAGEMENT_PORT", 5113), distributionPort: PortOf("COMMERCE_RABBITMQ_DIST_PORT", 5114),
+        epmdPort: PortOf("COMMERCE_EPMD_PORT", 5115), rabbitPassword);
+    messaging = rabbit;
 }
 
-var cart = builder.AddProject<Projects.Commerce_Cart>("cart", launchProfileName: null)
-    .WithHttpEndpoint()
-    .WithHttpHealthCheck("/health")
+// The services. No launch profile: each gets one http endpoint named "http"; the ports are fixed
+// in run mode so the addresses stay the same between runs (COMMERCE_*_PORT moves them).
+int? ServicePort(string key, int fallback) =>
+    builder.ExecutionContext.IsRunMode ? builder.Configuration.GetValue(key, fallback) : null;
+
+IResourceBuilder<ProjectResource> Service<TProject>(string name, string portKey, int defaultPort)
+    where TProject : IProjectMetadata, new()
+{
+    var service = builder.AddProject<TProject>(name, launchProfileName: null)
+        .WithHttpEndpoint(port: ServicePort(portKey, defaultPort))
+        .WithHttpHealthCheck("/health")
+        .WithEnvironment(context =>
+        {
+            context.EnvironmentVariables["Auth__PublicKey"] = publicKey is not null
+                ? publicKey.Resource
+                : new PublicKeyOf(signingKey.Resource);
+        });
+    return service;
+}
+
+var catalog = Service<Projects.Commerce_Catalog>("catalog", "COMMERCE_CATALOG_PORT", 5101)
+    .WithReference(catalogDb).WaitFor(postgresServer)
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(messaging).WaitFor(messaging);
+
+// Elasticsearch is opt-in (--Parameters:use-elasticsearch=true, containers only): without
+// `search`, Catalog searches with PostgreSQL full-text search. Aspire's Elasticsearch hosting
+// package is not used, so the container is described here.
+if (builder.Configuration.GetValue("Parameters:use-elasticsearch", false))
+{
+    var elasticPassword = builder.AddParameter("search-password", new GenerateParameterDefault { MinLength = 22, Special = false }, secret: true, persist: true);
+    var search = builder.AddContainer("search", "docker.elastic.co/elasticsearch/elasticsearch", "9.1.5")
+        .WithHttpEndpoint(targetPort: 9200, name: "http")
+        .WithEnvironment("discovery.type", "single-node")
+        .WithEnvironment("xpack.security.enabled", "true")
+        .WithEnvironment("xpack.security.http.ssl.enabled", "false")
+        .WithEnvironment("ES_JAVA_OPTS", "-Xms512m -Xmx512m")
+        .WithEnvironment("ELASTIC_PASSWORD", elasticPassword)
+        .WithVolume("commerce-search-data", "/usr/share/elasticsearch/data")
+        .WithHttpHealthCheck("/_cluster/health?local=true", statusCode: 401);
+    var endpoint = search.GetEndpoint("http");
+    catalog.WithEnvironment("ConnectionStrings__search",
+            ReferenceExpression.Create($"http://elastic:{elasticPassword}@{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)}"))
+        .WaitFor(search);
+}
+
+var cart = Service<Projects.Commerce_Cart>("cart", "COMMERCE_CART_PORT", 5102)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
-    .WithReference(catalog).WaitFor(catalog)
-    .WithEnvironment("Auth__PublicKey", publicKey)
-    .PublishAsAzureContainerApp((_, app) => ServiceScale.Cart.ApplyTo(app));
+    .WithReference(catalog).WaitFor(catalog);
 
-var ordering = builder.AddProject<Projects.Commerce_Ordering>("ordering", launchProfileName: null)
-    .WithHttpEndpoint()
-    .WithHttpHealthCheck("/health")
-    .WithReference(orderingDb).WaitFor(orderingDb)
+var ordering = Service<Projects.Commerce_Ordering>("ordering", "COMMERCE_ORDERING_PORT", 5103)
+    .WithReference(orderingDb).WaitFor(postgresServer)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(catalog).WaitFor(catalog)
-    .WithReference(cart).WaitFor(cart)
-    .WithEnvironment("Auth__PublicKey", publicKey)
-    .PublishAsAzureContainerApp((_, app) => ServiceScale.Ordering.ApplyTo(app));
+    .WithReference(cart).WaitFor(cart);
 
 // The storefront: the only service reachable from outside, and the only one holding the signing key.
-builder.AddProject<Projects.Commerce_Web>("web", launchProfileName: null)
-    .WithHttpEndpoint()
+Service<Projects.Commerce_Web>("web", "COMMERCE_WEB_PORT", 5100)
     .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health")
-    .WithReference(identityDb).WaitFor(identityDb)
-    // Not used by Web yet; there for sharing its Data Protection keys between replicas (docs/deploy.md).
+    .WithReference(identityDb).WaitFor(postgresServer)
+    // For sharing Web's Data Protection keys between replicas once it uses it (docs/deploy.md).
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(cart).WaitFor(cart)
     .WithReference(ordering).WaitFor(ordering)
     .WithEnvironment("Auth__SigningKey", signingKey)
-    .WithEnvironment("Auth__PublicKey", publicKey)
     .WithEnvironment("Admin__Email", adminEmail)
-    .WithEnvironment("Admin__Password", adminPassword)
-    .PublishAsAzureContainerApp((_, app) => ServiceScale.Web.ApplyTo(app));
+    .WithEnvironment("Admin__Password", adminPassword);
 
 builder.Build().Run();
+
+/// <summary>A new RSA 2048 private key (PKCS#8 PEM) for signing the storefront's service tokens.</summary>
+internal sealed class RsaPrivateKeyDefault : ParameterDefault
+{
+    public override string GetDefaultValue()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportPkcs8PrivateKeyPem();
+    }
+
+    // Only used in run mode: in publish mode the key is a plain secret parameter that azd asks for.
+    public override void WriteToManifest(Aspire.Hosting.Publishing.ManifestPublishingContext context) =>
+        throw new NotSupportedException("The signing key is generated only in run mode.");
+}
+
+/// <summary>The public half (SubjectPublicKeyInfo PEM) of the private key a parameter holds, resolved when a service starts.</summary>
+internal sealed class PublicKeyOf(ParameterResource privateKey) : IValueProvider, IManifestExpressionProvider
+{
+    public string ValueExpression => throw new NotSupportedException("Only used in run mode.");
+
+    public async ValueTask<string?> GetValueAsync(CancellationToken cancellationToken = default)
+    {
+        var pem = await privateKey.GetValueAsync(cancellationToken);
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(pem);
+        return rsa.ExportSubjectPublicKeyInfoPem();
+    }
+}

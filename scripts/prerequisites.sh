@@ -2,23 +2,27 @@
 # Installs the OS packages Commerce needs on Debian/Ubuntu: the servers the tests and the local
 # runner start (PostgreSQL 15, Redis, RabbitMQ) and Chromium for the browser tests.
 # As root it installs what is missing; otherwise it prints the command to run.
-# Usage: prerequisites.sh [--servers] [extra-package ...]
+# Usage: prerequisites.sh [--servers | --none] [extra-package ...]
 #   --servers  only what the servers need (./run.sh), no browser
+#   --none     neither servers nor browser (./run.sh --containers), only the extra packages
 set -euo pipefail
 
-browser=true
+browser=true servers=true
 extras=()
 for arg in "$@"; do
   case "$arg" in
     --servers) browser=false ;;
+    --none) browser=false servers=false ;;
     *) extras+=("$arg") ;;
   esac
 done
 
 missing=()
-[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+if $servers; then
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+fi
 if $browser; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fi
@@ -36,8 +40,7 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "Missing OS packages: ${missing[*]}" >&2
-  echo "Install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  echo "Missing OS packages: ${missing[*]}; install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi
 

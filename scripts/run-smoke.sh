@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Smoke test of ./run.sh, the README's "run the whole shop" command.
+# Smoke test of ./run.sh, the README's "run the whole shop" command (a wrapper of the Aspire AppHost).
 #
 # Starts it in the background on free ports with a throwaway data folder (so a shop already
 # running on this machine is not disturbed), waits until the shop answers, sends SIGINT as Ctrl+C
-# would, then checks that run.sh exited cleanly, that no process it started is left and that
-# every port it used is free. Exits non-zero otherwise, showing run.sh's output.
+# would, then checks that run.sh exited cleanly, that no process it started is left (the AppHost,
+# DCP, the dashboard, the servers, RabbitMQ's epmd, the services) and that every port it used is
+# free. Exits non-zero otherwise, showing run.sh's output. The backing servers run as executables
+# (--executables), as on a machine without a container runtime.
 #
 # "Answers" means, with the projects this checkout has:
 #   Commerce.Web:  the storefront's home page, and a product page /products/{id} of a product
@@ -13,13 +15,13 @@
 #   no service:    run.sh reports ready (PostgreSQL, Redis and RabbitMQ are up).
 #
 # Environment: SMOKE_TIMEOUT (seconds from the end of run.sh's build until the shop must answer,
-# default 150), SMOKE_BUILD_TIMEOUT (seconds for the build, default 600), COMMERCE_CONFIGURATION
+# default 300), SMOKE_BUILD_TIMEOUT (seconds for the build, default 600), COMMERCE_CONFIGURATION
 # (passed to run.sh, default Release: right after `./test.sh`, which builds Release, run.sh's
 # build has nothing to do and the whole smoke test takes about a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-timeout=${SMOKE_TIMEOUT:-150}
+timeout=${SMOKE_TIMEOUT:-300}
 build_timeout=${SMOKE_BUILD_TIMEOUT:-600}
 export COMMERCE_CONFIGURATION=${COMMERCE_CONFIGURATION:-Release}
 home=$(mktemp -d /tmp/commerce-smoke.XXXXXX)
@@ -28,24 +30,30 @@ out=$home.out
 started=$SECONDS
 
 note() { printf 'run-smoke: %s\n' "$*"; }
-marked_pids() { grep -lzxF "COMMERCE_RUN_HOME=$home" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true; }
-# Processes that rewrite their titles (Redis, PostgreSQL) are found by the data folder or port
-# they were started with.
-titled_pids() {
-  local pid cmd
+# What the run started: the AppHost and DCP carry the data folder in their environment, the
+# servers on their command line or as their working directory (Redis and PostgreSQL rewrite their
+# titles), epmd has its port on its command line, the services their connection strings.
+left_pids() {
+  local pid cmd env cwd
   for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+    [ "$pid" = $$ ] && continue
     cmd=$({ tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null) || continue
-    case "$cmd" in
-      *"$home"*|"redis-server 127.0.0.1:$COMMERCE_REDIS_PORT"*) echo "$pid" ;;
-    esac
+    env=$({ tr '\0' '\n' < "/proc/$pid/environ"; } 2>/dev/null) || env=''
+    cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || cwd=''
+    case "$cmd" in *run-smoke*) continue ;; esac
+    if [[ $cmd == *"$home"* || $cwd == "$home"* || $cmd == *"-port $COMMERCE_EPMD_PORT "* ]] \
+      || grep -qxF "COMMERCE_HOME=$home" <<<"$env" \
+      || grep -qF -e "Port=$COMMERCE_POSTGRES_PORT;" -e "127.0.0.1:$COMMERCE_REDIS_PORT," -e "ERL_EPMD_PORT=$COMMERCE_EPMD_PORT" <<<"$env"; then
+      echo "$pid"
+    fi
   done
 }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Ten free loopback ports, chosen by the kernel.
+# Thirteen free loopback ports, chosen by the kernel.
 read -r -a ports <<<"$(python3 - <<'PY'
 import socket
-socks = [socket.socket() for _ in range(10)]
+socks = [socket.socket() for _ in range(13)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 for s in socks: s.close()
@@ -55,7 +63,8 @@ export COMMERCE_HOME=$home
 export COMMERCE_WEB_PORT=${ports[0]} COMMERCE_CATALOG_PORT=${ports[1]} COMMERCE_CART_PORT=${ports[2]} \
   COMMERCE_ORDERING_PORT=${ports[3]} COMMERCE_POSTGRES_PORT=${ports[4]} COMMERCE_REDIS_PORT=${ports[5]} \
   COMMERCE_RABBITMQ_PORT=${ports[6]} COMMERCE_RABBITMQ_MANAGEMENT_PORT=${ports[7]} \
-  COMMERCE_RABBITMQ_DIST_PORT=${ports[8]} COMMERCE_EPMD_PORT=${ports[9]}
+  COMMERCE_RABBITMQ_DIST_PORT=${ports[8]} COMMERCE_EPMD_PORT=${ports[9]} COMMERCE_DASHBOARD_PORT=${ports[10]} \
+  COMMERCE_OTLP_PORT=${ports[11]} COMMERCE_RESOURCE_SERVICE_PORT=${ports[12]}
 
 run_pid=''
 finish() {
@@ -67,7 +76,7 @@ finish() {
     kill -KILL "$run_pid" 2>/dev/null
   fi
   local rest
-  rest="$(marked_pids) $(titled_pids)"
+  rest="$(left_pids)"
   # shellcheck disable=SC2086
   [ -n "${rest// /}" ] && kill -KILL $rest 2>/dev/null
   if [ "$status" -ne 0 ]; then
@@ -82,7 +91,7 @@ trap finish EXIT
 # Job control gives run.sh its own process group, where SIGINT is not ignored (bash ignores it in
 # background jobs of a script otherwise).
 set -m
-./run.sh > "$out" 2>&1 &
+./run.sh --executables > "$out" 2>&1 &
 run_pid=$!
 set +m
 note "started ./run.sh (pid $run_pid) with data in $home"
@@ -123,8 +132,8 @@ still_running() {
 }
 
 # A cold build on a busy machine takes as long as it takes; the budget starts once run.sh has
-# built (it then waits for the servers, which it reports).
-until grep -q 'Redis is ready' "$out" 2>/dev/null; do
+# built.
+until grep -q 'starting the AppHost' "$out" 2>/dev/null; do
   still_running
   [ $((SECONDS - started)) -lt "$build_timeout" ] || { note "run.sh did not get past its build within ${build_timeout}s"; exit 1; }
   sleep 1
@@ -135,12 +144,12 @@ until answers; do
   [ $((SECONDS - built)) -lt "$timeout" ] || { note "the shop did not answer within ${timeout}s after the build"; exit 1; }
   sleep 1
 done
-note "up after $((SECONDS - started))s ($((built - started))s to build and start the servers); sending SIGINT"
+note "up after $((SECONDS - started))s ($((built - started))s to build); sending SIGINT"
 
 stop_started=$SECONDS
 kill -INT "$run_pid"
 while kill -0 "$run_pid" 2>/dev/null; do
-  [ $((SECONDS - stop_started)) -lt 60 ] || { note "run.sh still running 60s after SIGINT"; exit 1; }
+  [ $((SECONDS - stop_started)) -lt 90 ] || { note "run.sh still running 90s after SIGINT"; exit 1; }
   sleep 0.2
 done
 set +e
@@ -153,7 +162,7 @@ note "run.sh exited with $run_status after $((SECONDS - stop_started))s"
 failures=0
 [ "$run_status" -eq 0 ] || { note "run.sh should exit 0 after SIGINT"; failures=$((failures + 1)); }
 sleep 1   # let the kernel reap what just exited
-left="$(marked_pids) $(titled_pids)"
+left="$(left_pids)"
 if [ -n "${left// /}" ]; then
   note "processes left behind:"
   # shellcheck disable=SC2086

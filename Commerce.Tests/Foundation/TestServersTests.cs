@@ -61,4 +61,52 @@ public sealed class TestServersTests(ITestOutputHelper output)
         await redis.DisposeAsync();
         Assert.False(await OsProcess.WaitForPortAsync(port, TimeSpan.FromMilliseconds(300)), "Redis should no longer listen");
     }
+
+    [Fact]
+    public async Task A_RabbitMQ_node_starts_no_detached_epmd_and_leaves_no_port_mapper_behind()
+    {
+        var rabbit = await RabbitMqServer.StartAsync();
+        var epmdPort = rabbit.EpmdPort;
+        try
+        {
+            // rabbitmqctl boots an Erlang node of its own, which would start an epmd too.
+            await rabbit.CtlAsync(["status"]);
+            Assert.True(await OsProcess.WaitForPortAsync(epmdPort, TimeSpan.FromSeconds(1)), "the node's epmd should listen while it runs");
+            Assert.Empty(DaemonizedEpmd(epmdPort));
+        }
+        finally
+        {
+            await rabbit.DisposeAsync();
+        }
+
+        Assert.False(await OsProcess.WaitForPortAsync(epmdPort, TimeSpan.FromMilliseconds(300)), $"something still listens on the epmd port {epmdPort}");
+        Assert.Empty(DaemonizedEpmd(epmdPort));
+    }
+
+    /// <summary>
+    /// The <c>epmd -daemon</c> processes Erlang started for this port: they carry the port in their
+    /// environment (the tests' own epmd gets it as an argument) and detach from whoever started them.
+    /// </summary>
+    private static List<string> DaemonizedEpmd(int port)
+    {
+        var found = new List<string>();
+        foreach (var proc in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(proc, "cmdline")).Replace('\0', ' ');
+                if (Path.GetFileName(cmdline.Split(' ')[0]) == "epmd"
+                    && File.ReadAllText(Path.Combine(proc, "environ")).Split('\0').Contains($"ERL_EPMD_PORT={port}"))
+                {
+                    found.Add($"{Path.GetFileName(proc)}: {cmdline}");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile.
+            }
+        }
+
+        return found;
+    }
 }

@@ -4,8 +4,10 @@ using System.Net.Http.Json;
 namespace Commerce.Tests.Infrastructure;
 
 /// <summary>
-/// A throwaway RabbitMQ node on free loopback ports, with its own epmd port so that nothing it
-/// starts outlives it.
+/// A throwaway RabbitMQ node on free loopback ports. Its Erlang port mapper (epmd) is a child
+/// process of the tests on a port of its own, and neither the node nor rabbitmqctl may start one
+/// (<c>-start_epmd false</c>): the <c>epmd -daemon</c> Erlang starts otherwise detaches and
+/// outlives the test run.
 /// </summary>
 public sealed class RabbitMqServer : IAsyncDisposable
 {
@@ -14,10 +16,14 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private readonly Dictionary<string, string> _env = new();
     private bool _ownsDir;
     private Process? _process;
+    private Process? _epmd;
     private int _beamPid;
 
     public int Port { get; }
     public int ManagementPort { get; private set; }
+
+    /// <summary>The port of the node's own epmd.</summary>
+    public int EpmdPort { get; private set; }
     public string NodeName { get; }
     private readonly string _connectionString;
 
@@ -64,11 +70,40 @@ public sealed class RabbitMqServer : IAsyncDisposable
         server._env["RABBITMQ_CONFIG_FILE"] = System.IO.Path.Combine(root, "rabbitmq");
         server._env["ERL_EPMD_PORT"] = epmdPort.ToString();
         server._env["ERL_EPMD_ADDRESS"] = "127.0.0.1";
-        server._env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}";
+        server._env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false";
+        server._env["RABBITMQ_CTL_ERL_ARGS"] = "-start_epmd false";
+        server.EpmdPort = epmdPort;
         await File.WriteAllTextAsync(System.IO.Path.Combine(root, "rabbitmq.conf"),
             $"loopback_users = none\nlog.console = false\nlog.file.level = warning\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {server.ManagementPort}\n");
+        await server.StartEpmdAsync();
         await server.LaunchAsync(root);
         return server;
+    }
+
+    /// <summary>epmd in the foreground, as a child whose end the tests control.</summary>
+    private async Task StartEpmdAsync()
+    {
+        var psi = new ProcessStartInfo(File.Exists("/usr/bin/epmd") ? "/usr/bin/epmd" : "epmd")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in (string[])["-port", EpmdPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-address", "127.0.0.1"])
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        _epmd = Process.Start(psi) ?? throw new InvalidOperationException("epmd did not start.");
+        _epmd.OutputDataReceived += (_, _) => { };
+        _epmd.ErrorDataReceived += (_, _) => { };
+        _epmd.BeginOutputReadLine();
+        _epmd.BeginErrorReadLine();
+        _dir!.RecordPid(_epmd.Id);
+        if (!await OsProcess.WaitForPortAsync(EpmdPort, TimeSpan.FromSeconds(15)))
+        {
+            throw new InvalidOperationException($"epmd did not listen on 127.0.0.1:{EpmdPort}.");
+        }
     }
 
     private async Task LaunchAsync(string root)
@@ -94,10 +129,6 @@ public sealed class RabbitMqServer : IAsyncDisposable
         await CtlAsync(["wait", "--timeout", "60", _env["RABBITMQ_PID_FILE"]], TimeSpan.FromSeconds(75));
         _beamPid = int.Parse((await File.ReadAllTextAsync(_env["RABBITMQ_PID_FILE"])).Trim());
         _dir.RecordPid(_beamPid);
-        foreach (var epmd in FindEpmd(_env["ERL_EPMD_PORT"]))
-        {
-            _dir.RecordPid(epmd);
-        }
     }
 
     /// <summary>Creates a virtual host so that one test's queues never meet another's.</summary>
@@ -175,48 +206,17 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
 
         await StopAsync();
-        foreach (var epmd in FindEpmd(_env["ERL_EPMD_PORT"]))
+        if (_epmd is not null)
         {
-            await OsProcess.StopAsync(epmd, OsProcess.SigKill, TimeSpan.FromSeconds(5));
+            await OsProcess.StopAsync(_epmd.Id, OsProcess.SigTerm, TimeSpan.FromSeconds(5));
+            await _epmd.WaitForExitAsync();
+            _epmd.Dispose();
         }
 
         _process?.Dispose();
         if (_ownsDir)
         {
             _dir.Delete();
-        }
-    }
-
-    /// <summary>The epmd daemon the node started on its own port (it detaches, so it is found by its environment).</summary>
-    private static IEnumerable<int> FindEpmd(string epmdPort)
-    {
-        foreach (var procDir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(System.IO.Path.GetFileName(procDir), out var pid))
-            {
-                continue;
-            }
-
-            string cmdline, environ;
-            try
-            {
-                cmdline = File.ReadAllText(System.IO.Path.Combine(procDir, "cmdline"));
-                if (!cmdline.Contains("epmd", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                environ = File.ReadAllText(System.IO.Path.Combine(procDir, "environ"));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            if (environ.Split('\0').Contains($"ERL_EPMD_PORT={epmdPort}"))
-            {
-                yield return pid;
-            }
         }
     }
 }

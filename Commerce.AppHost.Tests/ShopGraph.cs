@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+
+namespace Commerce.AppHost.Tests;
+
+/// <summary>
+/// Commerce.AppHost's graph as <c>./run.sh</c> starts it without a container runtime, on free
+/// loopback ports with a throwaway data folder and secrets, started once for the tests that share it.
+/// Disposing it stops the graph and fails when any process it started is still running or any of
+/// its ports is still taken (RabbitMQ's epmd included).
+/// </summary>
+public sealed class ShopGraph : IAsyncLifetime
+{
+    /// <summary>Every resource that runs a process, in the order the graph brings them up.</summary>
+    public static readonly string[] Resources = ["postgres", "cache", "messaging-epmd", "messaging", "catalog", "cart", "ordering", "web"];
+
+    private static readonly string[] PortKeys =
+    [
+        "COMMERCE_WEB_PORT", "COMMERCE_CATALOG_PORT", "COMMERCE_CART_PORT", "COMMERCE_ORDERING_PORT",
+        "COMMERCE_POSTGRES_PORT", "COMMERCE_REDIS_PORT", "COMMERCE_RABBITMQ_PORT", "COMMERCE_RABBITMQ_MANAGEMENT_PORT",
+        "COMMERCE_RABBITMQ_DIST_PORT", "COMMERCE_EPMD_PORT",
+    ];
+
+    private readonly Dictionary<string, int> _ports = PortKeys.ToDictionary(k => k, _ => FreePort());
+    private readonly string _home = Directory.CreateTempSubdirectory("commerce-apphost-").FullName;
+    private DistributedApplication? _app;
+
+    public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@shop.test";
+
+    public string AdminPassword { get; } = $"Adm1n-{Guid.NewGuid():N}";
+
+    public TimeSpan StartupTime { get; private set; }
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The graph has not started.");
+
+    public Uri Storefront => App.GetEndpoint("web", "http");
+
+    public async Task InitializeAsync()
+    {
+        var started = Stopwatch.StartNew();
+        // Cold machines build nothing here (the test project's build built every service), but the
+        // servers' first start (initdb, RabbitMQ's first boot) and four services' migrations and
+        // seeding take a while on two busy cores.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        var ct = timeout.Token;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_home, (UnixFileMode)0b111_101_101);
+        }
+
+        using var rsa = RSA.Create(2048);
+        List<string> args =
+        [
+            "--Parameters:backing-servers=executables",
+            $"--COMMERCE_HOME={_home}",
+            $"--Parameters:auth-signing-key={rsa.ExportPkcs8PrivateKeyPem()}",
+            $"--Parameters:admin-email={AdminEmail}",
+            $"--Parameters:admin-password={AdminPassword}",
+            $"--Parameters:postgres-password={Guid.NewGuid():N}",
+            $"--Parameters:cache-password={Guid.NewGuid():N}",
+            $"--Parameters:messaging-password={Guid.NewGuid():N}",
+        ];
+        args.AddRange(_ports.Select(p => $"--{p.Key}={p.Value}"));
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Commerce_AppHost>([.. args], ct);
+        _app = await builder.BuildAsync(ct);
+        await _app.StartAsync(ct);
+        foreach (var resource in Resources)
+        {
+            try
+            {
+                await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, ct);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"'{resource}' was not healthy {started.Elapsed.TotalSeconds:0} s after the graph started.");
+            }
+        }
+
+        StartupTime = started.Elapsed;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        // What the graph started runs with the data folder on its command line or in its environment.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<string> left;
+        while ((left = LeftOver()).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+        }
+
+        try
+        {
+            Assert.True(left.Count == 0, $"still running after the graph stopped:\n{string.Join('\n', left)}");
+        }
+        finally
+        {
+            Directory.Delete(_home, recursive: true);
+        }
+    }
+
+    /// <summary>Processes started for this graph and ports of it still taken.</summary>
+    private List<string> LeftOver()
+    {
+        var left = new List<string>();
+        foreach (var proc in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(proc), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(proc, "cmdline")).Replace('\0', ' ');
+                var environ = File.ReadAllText(Path.Combine(proc, "environ"));
+                var cwd = new DirectoryInfo(Path.Combine(proc, "cwd")).ResolveLinkTarget(returnFinalTarget: false)?.FullName ?? string.Empty;
+                // Servers: their folder (Redis and PostgreSQL rewrite their titles, so also their
+                // working directory); services: the connection strings they were given.
+                string[] marks = [_home, $"Port={_ports["COMMERCE_POSTGRES_PORT"]};", $"127.0.0.1:{_ports["COMMERCE_REDIS_PORT"]},", $"@127.0.0.1:{_ports["COMMERCE_RABBITMQ_PORT"]}"];
+                if (cwd.StartsWith(_home, StringComparison.Ordinal) || marks.Any(m => cmdline.Contains(m, StringComparison.Ordinal) || environ.Contains(m, StringComparison.Ordinal)))
+                {
+                    left.Add($"pid {pid}: {cmdline}");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or a kernel thread.
+            }
+        }
+
+        foreach (var (key, port) in _ports)
+        {
+            using var probe = new TcpClient();
+            try
+            {
+                probe.Connect(IPAddress.Loopback, port);
+                left.Add($"port {port} ({key}) still accepts connections");
+            }
+            catch (SocketException)
+            {
+                // Free, as it should be.
+            }
+        }
+
+        return left;
+    }
+
+    /// <summary>
+    /// A free loopback port below the kernel's ephemeral range (32768 up), so that none of the many
+    /// outgoing connections takes it before its server binds it.
+    /// </summary>
+    private static int FreePort()
+    {
+        while (true)
+        {
+            var port = Random.Shared.Next(10000, 32000);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: another.
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ShopGraphCollection : ICollectionFixture<ShopGraph>, ICollectionFixture<Commerce.Tests.Web.Chromium>
+{
+    public const string Name = "The AppHost's graph";
+}
