@@ -118,8 +118,9 @@ public sealed class ShopThroughTheGraphTests(ShopGraph graph, Chromium chromium,
         await admin.GotoAsync("/account/sign-in?returnUrl=%2Fadmin%2Forders%3Fstatus%3DPaid");
         await admin.GetByLabel("E-mail").FillAsync(graph.AdminEmail);
         await admin.GetByLabel("Password").FillAsync(graph.AdminPassword);
+        // The list is rendered as it streams in: wait for the order's row, not for the page's load event.
         await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await admin.WaitForURLAsync(new Regex("/admin/orders"));
+        await admin.WaitForURLAsync(new Regex("/admin/orders"), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(admin.Locator($"a[href='/admin{orderPath}']")).ToBeVisibleAsync();
         await admin.Locator($"a[href='/admin{orderPath}']").ClickAsync();
         await Expect(admin.Locator("body")).ToContainTextAsync("Paid");
