@@ -70,6 +70,7 @@ public sealed class EnhancedNavigationTests(ShopStack shop, Chromium chromium)
         await page.Locator("#sort").SelectOptionAsync("price_asc");
         await page.WaitForURLAsync(new Regex("sort=price_asc"));
         await Expect(page.Locator("#sort")).ToHaveValueAsync("price_asc");
+        await Expect(page.Locator(".product-card").First).ToBeVisibleAsync();
         await shots.TakeAsync(page, "catalog-enhanced");
 
         // Suggestions (site.js) still work in the header kept across the updates.
