@@ -29,6 +29,10 @@ public static class WebApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = "Commerce.Web" });
+        // blazor.web.js lives in a NuGet package: a build (dotnet run, the AppHost, the tests) finds it
+        // through the static web assets manifest, which the host reads by itself only in Development.
+        // Published output carries the file under wwwroot and no such manifest, so this does nothing there.
+        builder.WebHost.UseStaticWebAssets();
         builder.AddServiceDefaults();
         builder.AddNpgsqlDbContext<WebApplicationBuilder, IdentityDb>("identitydb");
 
@@ -158,6 +162,7 @@ public static class WebApp
         app.MapAccountEndpoints();
         app.MapOrderEndpoints();
         app.MapAdminEndpoints();
+        app.MapStaticAssets();
         app.MapRazorComponents<App>();
     }
 }
