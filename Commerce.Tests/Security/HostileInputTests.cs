@@ -46,6 +46,22 @@ public sealed class HostileInputTests(SecurityShop shop, ITestOutputHelper outpu
         }
     }
 
+    [Fact]
+    public async Task The_storefront_sessions_the_cases_use_are_signed_in_and_own_what_the_cases_target()
+    {
+        // Otherwise a forged post would be refused for want of a session, not for want of a token.
+        var (_, home) = await shop.Shopper.GetAsync("/");
+        Assert.Contains("Sign out", home);
+        var (orderStatus, order) = await shop.Shopper.GetAsync($"/orders/{shop.ShopperOrderId}");
+        Assert.Equal(HttpStatusCode.OK, orderStatus);
+        Assert.Contains($"/orders/{shop.ShopperOrderId}/cancel", order);
+        var (_, cart) = await shop.Shopper.GetAsync("/cart");
+        Assert.Contains($"/cart/items/{shop.CartProductId}/remove", cart);
+        var (adminStatus, admin) = await shop.AdminSession.GetAsync($"/admin/orders/{shop.OrderId}");
+        Assert.Equal(HttpStatusCode.OK, adminStatus);
+        Assert.Contains($"/admin/orders/{shop.OrderId}/ship", admin);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task A_hostile_request_is_refused_and_changes_nothing(Hostile hostile)

@@ -61,6 +61,7 @@ public sealed class SecurityShop : ShopStack, IAsyncLifetime
     public new async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        Assert.Equal(100_000, Web.App.Services.GetRequiredService<Commerce.Web.Domain.SignInThrottlePolicy>().ClientLimit);
         // SCAN walks the run's whole shared Redis; on two busy cores that outlasts the 1 s default.
         var redis = ConfigurationOptions.Parse((await TestServers.GetAsync()).Redis.ConnectionString);
         redis.SyncTimeout = 30_000;
