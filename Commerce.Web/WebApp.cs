@@ -54,7 +54,11 @@ public static class WebApp
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DatabaseKeyRepository>()));
 
-        builder.Services.AddSingleton(new SignInThrottlePolicy());
+        builder.Services.AddOptions<SignInThrottlePolicy>().Bind(builder.Configuration.GetSection(SignInThrottlePolicy.SectionName))
+            .Validate(p => p.PairLimit > 0 && p.ClientLimit > 0 && p.PairWindow > TimeSpan.Zero && p.ClientWindow > TimeSpan.Zero,
+                "SignInThrottle: PairLimit and ClientLimit must be at least 1, PairWindow and ClientWindow longer than zero.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<SignInThrottlePolicy>>().Value);
         builder.Services.AddScoped<SignInThrottle>();
         builder.Services.AddScoped<ShopperSessions>();
         builder.Services.AddSingleton<IPasswordHasher<ShopperAccount>, PasswordHasher<ShopperAccount>>();

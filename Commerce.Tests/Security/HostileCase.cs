@@ -30,6 +30,12 @@ public enum Who
     OtherAudience,
     Garbage,
     EmptyBearer,
+
+    /// <summary>The storefront, as the signed-in shopper (their session cookie; a token only where the case has a <see cref="Hostile.Form"/>).</summary>
+    Shopper,
+
+    /// <summary>The storefront, as the signed-in operator.</summary>
+    ShopAdmin,
 }
 
 public enum Expect
@@ -57,7 +63,9 @@ public enum Expect
 /// filled in by the suite. <see cref="Raw"/> requests are written byte for byte (see <see cref="RawHttp"/>):
 /// there <see cref="Path"/> is sent as is and <see cref="Headers"/> are CRLF-separated header lines.
 /// For the storefront, <see cref="Form"/> (field=value&amp;…) is posted with the antiforgery token
-/// of <see cref="FormPage"/>.
+/// of <see cref="FormPage"/> (and <see cref="Headers"/>, e.g. another site's Origin); a storefront
+/// case without a form is sent as is, without a token. Every storefront answer's Location, if
+/// any, must stay on the storefront's own host.
 /// </summary>
 public sealed record Hostile(
     Svc Service,

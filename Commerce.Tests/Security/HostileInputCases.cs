@@ -16,6 +16,9 @@ public static class HostileInputCases
     private const string Text = "text/plain";
     private const string Form = "application/x-www-form-urlencoded";
 
+    private const string CrossSite = "Origin: https://evil.example";
+    private const string Tokened = "/products/{product}";
+
     private const string Stock = "api/catalog/products/{product}/stock";
     private const string Item = "api/cart/items/{cartProduct}";
     private const string Merge = "api/cart/merge";
@@ -326,5 +329,52 @@ public static class HostileInputCases
         new(Store, "POST", "/account/register", Form: "_handler=register&Input.Email={long}%40x.test&Input.Password=Secret-Pass-1&Input.ConfirmPassword=Secret-Pass-1", FormPage: "/account/register", Expect: Page),
         new(Store, "POST", "/account/sign-in", Form: "_handler=sign-in&Input.Email=nobody%00%40x.test&Input.Password=%00", FormPage: "/account/sign-in", Expect: Page),
         new(Store, "POST", "/account/sign-in", Form: "_handler=sign-in&Input.Email=%F0%9F%91%BE%40x.test&Input.Password={long}", FormPage: "/account/sign-in", Expect: Page),
+
+        // ── Storefront: state-changing posts from a signed-in session without the antiforgery token, from another site, or as text/plain (refused as a ProblemDetails) ──
+        new(Store, "POST", "/orders/{shopperOrder}/cancel", Caller: Shopper),
+        new(Store, "POST", "/orders/{shopperOrder}/cancel", "cancel", Shopper, Text),
+        new(Store, "POST", "/orders/{shopperOrder}/cancel", "cancel=1", Shopper, Form),
+        new(Store, "POST", "/orders/{shopperOrder}/cancel", Caller: Shopper, Headers: CrossSite, Form: "cancel=1", FormPage: Tokened),
+        new(Store, "POST", "/orders/{shopperOrder}/cancel", Caller: Shopper, Headers: "Sec-Fetch-Site: cross-site", Form: "cancel=1", FormPage: Tokened),
+        new(Store, "POST", "/orders/{shopperOrder}/cancel", Caller: Shopper, Headers: "Origin: null", Form: "cancel=1", FormPage: Tokened),
+        new(Store, "POST", "/orders/{shopperOrder}/cancel", Caller: Shopper, Headers: "Origin: https://127.0.0.1.evil.example", Form: "cancel=1", FormPage: Tokened),
+        new(Store, "POST", "/orders/{shopperOrder}/cancel", "__RequestVerificationToken=CfDJ8forged", Shopper, Form),
+        new(Store, "POST", "/admin/orders/{order}/ship", Caller: ShopAdmin),
+        new(Store, "POST", "/admin/orders/{order}/ship", "ship", ShopAdmin, Text),
+        new(Store, "POST", "/admin/orders/{order}/ship", """{"ship":true}""", ShopAdmin),
+        new(Store, "POST", "/admin/orders/{order}/ship", Caller: ShopAdmin, Headers: CrossSite, Form: "ship=1", FormPage: Tokened),
+        new(Store, "POST", "/admin/orders/{order}/cancel", Caller: ShopAdmin),
+        new(Store, "POST", "/admin/orders/{order}/cancel", Caller: ShopAdmin, Headers: CrossSite, Form: "cancel=1", FormPage: Tokened),
+        new(Store, "POST", "/admin/products/{product}/stock", "delta=100", ShopAdmin, Form),
+        new(Store, "POST", "/admin/products/{product}/stock", Caller: ShopAdmin, Headers: CrossSite, Form: "delta=100", FormPage: Tokened),
+        new(Store, "POST", "/account/sign-out", Caller: Shopper),
+        new(Store, "POST", "/account/sign-out", "bye", Shopper, Text),
+        new(Store, "POST", "/account/sign-out", Caller: Shopper, Headers: CrossSite, Form: "x=1", FormPage: Tokened),
+        new(Store, "POST", "/account/sign-out", Caller: Shopper, Headers: "Sec-Fetch-Site: same-site", Form: "x=1", FormPage: Tokened),
+        new(Store, "POST", "/cart/items/{cartProduct}/remove", Caller: Shopper),
+        new(Store, "POST", "/cart/items/{cartProduct}/remove", "remove", Shopper, Text),
+        new(Store, "POST", "/cart/items/{cartProduct}/remove", Caller: Shopper, Headers: CrossSite, Form: "x=1", FormPage: Tokened),
+        new(Store, "POST", "/cart/items/{cartProduct}", "quantity=0", Shopper, Form),
+        new(Store, "POST", "/cart/add/{product}", "quantity=5", Shopper, Form),
+        new(Store, "POST", "/cart/add/{product}", Caller: Shopper, Headers: CrossSite, Form: "quantity=5", FormPage: Tokened),
+        new(Store, "PUT", "/orders/{shopperOrder}/cancel", Caller: Shopper, Expect: Page),
+        new(Store, "DELETE", "/cart/items/{cartProduct}/remove", Caller: Shopper, Expect: Page),
+
+        // ── Storefront: return URLs and Host headers (no 5xx, and no Location to another host) ──
+        new(Store, "POST", "/account/sign-in?returnUrl=%2F%E3%80%82evil.example", Form: "_handler=sign-in&Input.Email={visitorEmail}&Input.Password={visitorPassword}", FormPage: "/account/sign-in?returnUrl=%2F%E3%80%82evil.example", Expect: Page),
+        new(Store, "POST", "/account/sign-in?returnUrl=%2F%2Fevil.example", Form: "_handler=sign-in&Input.Email={visitorEmail}&Input.Password={visitorPassword}", FormPage: "/account/sign-in?returnUrl=%2F%2Fevil.example", Expect: Page),
+        new(Store, "POST", "/account/sign-in?returnUrl=%2F%5Cevil.example", Form: "_handler=sign-in&Input.Email={visitorEmail}&Input.Password={visitorPassword}", FormPage: "/account/sign-in?returnUrl=%2F%5Cevil.example", Expect: Page),
+        new(Store, "POST", "/account/sign-in?returnUrl=https%3A%2F%2Fevil.example%2F", Form: "_handler=sign-in&Input.Email={visitorEmail}&Input.Password={visitorPassword}", FormPage: "/account/sign-in?returnUrl=https%3A%2F%2Fevil.example%2F", Expect: Page),
+        new(Store, "GET", "/account/sign-in?returnUrl=%2F%E3%80%82evil.example", Expect: Page),
+        new(Store, "GET", "/account/sign-in?returnUrl=%2Fcart%0D%0ASet-Cookie%3A%20injected%3D1", Expect: Page),
+        new(Store, "POST", "/cart/add/{product}", Form: "quantity=0&returnUrl=%2Fcart%09", FormPage: Tokened, Expect: Page),
+        new(Store, "POST", "/cart/add/{product}", Form: "quantity=0&returnUrl=%2F%09%2Fevil.example", FormPage: Tokened, Expect: Page),
+        new(Store, "POST", "/cart/add/{product}", Form: "quantity=0&returnUrl=%2Fcart%0D%0ASet-Cookie%3A%20injected%3D1", FormPage: Tokened, Expect: Page),
+        new(Store, "POST", "/cart/add/{product}", Form: "quantity=0&returnUrl=%2Fcart%0A", FormPage: Tokened, Expect: Page),
+        new(Store, "POST", "/cart/add/{product}", Form: "quantity=0&returnUrl=%2F%E3%80%82evil.example", FormPage: Tokened, Expect: Page),
+        new(Store, "GET", "/orders", Headers: "Host: evil.example", Expect: Page),
+        new(Store, "GET", "/admin", Headers: "Host: evil.example", Expect: Page),
+        new(Store, "GET", "/orders", Headers: "X-Forwarded-Host: evil.example", Expect: Page),
+        new(Store, "GET", "/admin", Caller: Shopper, Headers: "Host: evil.example:443", Expect: Page),
     ];
 }

@@ -38,11 +38,31 @@ public sealed class HostileInputTests(SecurityShop shop, ITestOutputHelper outpu
             "api/cart", "api/cart/items/", "api/cart/merge",
             "api/orders", "/cancel", "/ship", "api/admin/orders",
             "/catalog", "/products/", "/images/products/", "/search/suggest", "/cart/add/", "/account/register", "/account/sign-in", "/orders/",
+            "/account/sign-out", "/admin/orders/", "/remove",
         ];
         foreach (var route in routes)
         {
             Assert.Contains(distinct, c => c.Path.Contains(route, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task The_storefront_sessions_the_cases_use_are_signed_in_and_own_what_the_cases_target()
+    {
+        // Otherwise a forged post would be refused for want of a session, not for want of a token.
+        var (_, home) = await shop.Shopper.GetAsync("/");
+        Assert.Contains("Sign out", home);
+        var (orderStatus, order) = await shop.Shopper.GetAsync($"/orders/{shop.ShopperOrderId}");
+        Assert.Equal(HttpStatusCode.OK, orderStatus);
+        // Paid, so Ordering would refuse the buyer's cancel anyway: those cases show the refusal
+        // itself (a 400 ProblemDetails where the endpoint would redirect); ship and the admin's
+        // cancel would change this paid order for real.
+        Assert.Contains(shop.ShopperOrderId.ToString(), order);
+        var (_, cart) = await shop.Shopper.GetAsync("/cart");
+        Assert.Contains($"/cart/items/{shop.CartProductId}/remove", cart);
+        var (adminStatus, admin) = await shop.AdminSession.GetAsync($"/admin/orders/{shop.OrderId}");
+        Assert.Equal(HttpStatusCode.OK, adminStatus);
+        Assert.Contains($"/admin/orders/{shop.OrderId}/ship", admin);
     }
 
     [Theory]
@@ -51,10 +71,17 @@ public sealed class HostileInputTests(SecurityShop shop, ITestOutputHelper outpu
     {
         var before = await shop.StateAsync();
 
-        var (status, contentType, body) = await SendAsync(hostile);
+        var (status, contentType, body, location) = await SendAsync(hostile);
 
-        output.WriteLine($"{hostile} → {status} {contentType}\n{(body.Length > 600 ? body[..600] + "…" : body)}");
+        output.WriteLine($"{hostile} → {status} {contentType}{(location is null ? "" : $" Location: {location}")}\n{(body.Length > 600 ? body[..600] + "…" : body)}");
         Assert.True(status < 500, $"{hostile} answered {status}: {body}");
+        if (location is not null)
+        {
+            // Relative, or absolute to the storefront itself: never to a host the request named.
+            var target = new Uri(shop.Web.BaseAddress, location);
+            Assert.True(target.Authority == shop.Web.BaseAddress.Authority, $"{hostile} redirected to {location}");
+        }
+
         switch (hostile.Expect)
         {
             case Expect.Problem:
@@ -78,7 +105,7 @@ public sealed class HostileInputTests(SecurityShop shop, ITestOutputHelper outpu
         Assert.Equal(before, await shop.StateAsync());
     }
 
-    private async Task<(int Status, string ContentType, string Body)> SendAsync(Hostile hostile)
+    private async Task<(int Status, string ContentType, string Body, string? Location)> SendAsync(Hostile hostile)
     {
         var app = hostile.Service switch
         {
@@ -99,16 +126,12 @@ public sealed class HostileInputTests(SecurityShop shop, ITestOutputHelper outpu
             }
 
             var raw = await RawHttp.SendAsync(app.BaseAddress, head.ToString(), body);
-            return (raw.Status, raw.ContentType, raw.Body);
+            return (raw.Status, raw.ContentType, raw.Body, null);
         }
 
-        if (hostile.Form is not null)
+        if (hostile.Service == Svc.Web)
         {
-            using var session = shop.NewSession();
-            var fields = Expand(hostile.Form).Split('&').Select(f => f.Split('=', 2))
-                .ToDictionary(f => Uri.UnescapeDataString(f[0]), f => Uri.UnescapeDataString(f[1]));
-            using var posted = await session.PostFormAsync(Expand(hostile.FormPage!), path, fields);
-            return ((int)posted.StatusCode, posted.Content.Headers.ContentType?.ToString() ?? "", await posted.Content.ReadAsStringAsync());
+            return await SendToStorefrontAsync(hostile, path, body, headers);
         }
 
         using var client = app.CreateClient();
@@ -131,7 +154,56 @@ public sealed class HostileInputTests(SecurityShop shop, ITestOutputHelper outpu
         }
 
         using var response = await client.SendAsync(request);
-        return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "", await response.Content.ReadAsStringAsync());
+        return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "", await response.Content.ReadAsStringAsync(), null);
+    }
+
+    /// <summary>
+    /// A storefront request from a visitor's browser session: a new anonymous one, or the
+    /// signed-in shopper's or operator's; a form is posted with that session's antiforgery token.
+    /// </summary>
+    private async Task<(int Status, string ContentType, string Body, string? Location)> SendToStorefrontAsync(
+        Hostile hostile, string path, string? body, string[] headers)
+    {
+        var anonymous = hostile.Caller is not (Who.Shopper or Who.ShopAdmin) ? shop.NewSession() : null;
+        try
+        {
+            var session = anonymous ?? (hostile.Caller == Who.Shopper ? shop.Shopper : shop.AdminSession);
+            using var request = new HttpRequestMessage(new HttpMethod(hostile.Method), path);
+            if (hostile.Form is not null)
+            {
+                var token = await session.AntiforgeryTokenAsync(Expand(hostile.FormPage!));
+                var fields = Expand(hostile.Form).Split('&', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Split('=', 2))
+                    .Select(f => KeyValuePair.Create(Uri.UnescapeDataString(f[0]), Uri.UnescapeDataString(f[1])))
+                    .Append(KeyValuePair.Create("__RequestVerificationToken", token));
+                request.Content = new FormUrlEncodedContent(fields);
+            }
+            else if (body is not null)
+            {
+                request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", hostile.ContentType);
+            }
+
+            foreach (var line in headers)
+            {
+                var (name, value) = (line[..line.IndexOf(':')], line[(line.IndexOf(':') + 1)..].Trim());
+                if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+                {
+                    request.Headers.Host = value;
+                }
+                else
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            using var response = await session.SendAsync(request);
+            return ((int)response.StatusCode, response.Content.Headers.ContentType?.ToString() ?? "", await response.Content.ReadAsStringAsync(),
+                response.Headers.Location?.OriginalString);
+        }
+        finally
+        {
+            anonymous?.Dispose();
+        }
     }
 
     /// <summary>The Authorization header value for the caller, or null for none.</summary>
@@ -196,6 +268,9 @@ public sealed class HostileInputTests(SecurityShop shop, ITestOutputHelper outpu
             .Replace("{expiredProof}", TestTokens.Issuer.Issue(other, lifetime: TimeSpan.FromMinutes(1), issuedAt: DateTimeOffset.UtcNow.AddMinutes(-10)), StringComparison.Ordinal)
             .Replace("{yearLongProof}", CraftedTokens.Signed(CraftedTokens.YearLong(CraftedTokens.Claims(other))), StringComparison.Ordinal)
             .Replace("{selfProof}", TestTokens.For(shop.Buyer), StringComparison.Ordinal)
+            .Replace("{shopperOrder}", shop.ShopperOrderId.ToString(), StringComparison.Ordinal)
+            .Replace("{visitorEmail}", Uri.EscapeDataString(shop.VisitorEmail), StringComparison.Ordinal)
+            .Replace("{visitorPassword}", Uri.EscapeDataString(shop.VisitorPassword), StringComparison.Ordinal)
             .Replace("{key}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{long}", Long, StringComparison.Ordinal);
     }

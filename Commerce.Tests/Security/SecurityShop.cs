@@ -25,6 +25,34 @@ public sealed class SecurityShop : ShopStack, IAsyncLifetime
     /// <summary>Another buyer with a cart, whose cart and orders nobody else may reach.</summary>
     public string OtherBuyer { get; } = $"other-{Guid.NewGuid():N}";
 
+    /// <summary>A signed-in storefront shopper with <see cref="CartProductId"/> in the cart and a paid order, <see cref="ShopperOrderId"/>.</summary>
+    public WebSession Shopper { get; private set; } = null!;
+
+    public string ShopperId { get; private set; } = "";
+    public Guid ShopperOrderId { get; private set; }
+
+    /// <summary>The storefront's operator, signed in.</summary>
+    public WebSession AdminSession { get; private set; } = null!;
+
+    /// <summary>An account hostile sign-ins may sign in to for real; its sessions are not part of <see cref="StateAsync"/>.</summary>
+    public string VisitorEmail { get; } = $"visitor-{Guid.NewGuid():N}@shop.test";
+
+    public string VisitorPassword { get; } = $"visitor {Guid.NewGuid():N}";
+
+    private string _visitorId = "";
+
+    /// <summary>
+    /// The storefront as production configures it where the suite can tell: only its own host
+    /// names (<c>AllowedHosts</c>), and a client budget for sign-ins (every hostile sign-in here
+    /// comes from 127.0.0.1) that the suite's own attempts cannot use up; the production
+    /// defaults are tested in <see cref="SignInThrottleTests"/>.
+    /// </summary>
+    protected override IReadOnlyDictionary<string, string?> WebSettings => new Dictionary<string, string?>
+    {
+        ["AllowedHosts"] = string.Join(';', Commerce.Web.Security.EdgeOptions.DefaultProductionHosts),
+        ["SignInThrottle:ClientLimit"] = "100000",
+    };
+
     public int ProductId { get; private set; }
     public int CartProductId { get; private set; }
     public Guid OrderId { get; private set; }
@@ -33,6 +61,7 @@ public sealed class SecurityShop : ShopStack, IAsyncLifetime
     public new async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        Assert.Equal(100_000, Web.App.Services.GetRequiredService<Commerce.Web.Domain.SignInThrottlePolicy>().ClientLimit);
         // SCAN walks the run's whole shared Redis; on two busy cores that outlasts the 1 s default.
         var redis = ConfigurationOptions.Parse((await TestServers.GetAsync()).Redis.ConnectionString);
         redis.SyncTimeout = 30_000;
@@ -48,6 +77,24 @@ public sealed class SecurityShop : ShopStack, IAsyncLifetime
         await WaitForEmptyCartAsync(OtherBuyer);
         await Services.AddToCartAsync(Buyer, CartProductId, 2);
         await Services.AddToCartAsync(OtherBuyer, CartProductId, 3);
+
+        var shopperEmail = $"shopper-{Guid.NewGuid():N}@shop.test";
+        Shopper = NewSession();
+        await Shopper.RegisterAsync(shopperEmail, "the shopper's own password");
+        ShopperId = await BuyerIdOfAsync(shopperEmail);
+        ShopperOrderId = await Services.PlaceOrderAsync(ShopperId, ProductId, 1);
+        await Services.WaitForFinalAsync(ShopperId, ShopperOrderId);
+        await WaitForEmptyCartAsync(ShopperId);
+        await Services.AddToCartAsync(ShopperId, CartProductId, 1);
+        using (var visitor = NewSession())
+        {
+            await visitor.RegisterAsync(VisitorEmail, VisitorPassword);
+        }
+
+        _visitorId = await BuyerIdOfAsync(VisitorEmail);
+        AdminSession = NewSession();
+        using var admin = await AdminSession.SignInAsync(AdminEmail, AdminPassword);
+        Assert.True(admin.StatusCode == System.Net.HttpStatusCode.Redirect, $"the admin's sign-in answered {(int)admin.StatusCode}");
     }
 
     Task IAsyncLifetime.InitializeAsync() => InitializeAsync();
@@ -99,7 +146,9 @@ public sealed class SecurityShop : ShopStack, IAsyncLifetime
             await DigestAsync(orderingDb, "SELECT * FROM payments"),
             payments.ChargeCount,
             await CartsAsync(),
-            await DigestAsync(IdentityConnectionString, "SELECT id, normalized_email, password_hash, is_admin FROM accounts"));
+            await DigestAsync(IdentityConnectionString, "SELECT id, normalized_email, password_hash, is_admin FROM accounts"),
+            // Sessions ended (a forged sign-out) or begun; the visitor's are hostile sign-ins meant to succeed.
+            await DigestAsync(IdentityConnectionString, $"SELECT id, account_id FROM sessions WHERE account_id::text <> '{_visitorId}'"));
     }
 
     private static async Task<string> DigestAsync(string connectionString, string select)
@@ -136,6 +185,8 @@ public sealed class SecurityShop : ShopStack, IAsyncLifetime
     public new async Task DisposeAsync()
     {
         _redis?.Dispose();
+        Shopper?.Dispose();
+        AdminSession?.Dispose();
         await base.DisposeAsync();
     }
 
@@ -144,7 +195,7 @@ public sealed class SecurityShop : ShopStack, IAsyncLifetime
 
 /// <summary>What the shop holds, as digests; two equal states mean nothing changed.</summary>
 public sealed record ShopState(string Products, string Reservations, string BrandsAndCategories, string Orders, string OrderLines,
-    string Payments, int Charges, string Carts, string Accounts);
+    string Payments, int Charges, string Carts, string Accounts, string Sessions);
 
 [CollectionDefinition(Name)]
 public sealed class SecurityCollection : ICollectionFixture<SecurityShop>

@@ -41,9 +41,12 @@ public class ShopStack : IAsyncLifetime
         Web = await StartWebAsync(Catalog.BaseAddress, Cart.BaseAddress, Ordering.BaseAddress);
     }
 
+    /// <summary>Storefront settings a stack adds to the ones every test storefront gets (the keys below stay as they are).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> WebSettings => new Dictionary<string, string?>();
+
     /// <summary>A storefront on this stack's identity database, with the given service addresses.</summary>
     public Task<KestrelApp> StartWebAsync(Uri catalog, Uri cart, Uri ordering) =>
-        KestrelApp.StartServiceAsync(WebApp.Build, new Dictionary<string, string?>
+        KestrelApp.StartServiceAsync(WebApp.Build, new Dictionary<string, string?>(WebSettings)
         {
             ["ConnectionStrings:identitydb"] = IdentityConnectionString,
             ["Auth:SigningKey"] = TestTokens.SigningKeyPem,

@@ -10,6 +10,9 @@ namespace Commerce.Web.Domain;
 /// </summary>
 public sealed class SignInThrottlePolicy
 {
+    /// <summary>The configuration section the limits and windows are read from; unset ones keep the defaults below.</summary>
+    public const string SectionName = "SignInThrottle";
+
     /// <summary>Attempts on one e-mail address from one client per <see cref="PairWindow"/>; a success starts again.</summary>
     public int PairLimit { get; init; } = 5;
     public TimeSpan PairWindow { get; init; } = TimeSpan.FromMinutes(15);
