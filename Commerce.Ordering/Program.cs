@@ -4,7 +4,7 @@ using Commerce.Ordering.Orders;
 using Commerce.Ordering.Payments;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
-using Commerce.ServiceDefaults.Discovery;
+using Commerce.ServiceDefaults.Http;
 using Commerce.ServiceDefaults.Messaging;
 using Commerce.ServiceDefaults.Messaging.Outbox;
 using Commerce.ServiceDefaults.Messaging.Replay;
