@@ -6,7 +6,7 @@ using Commerce.Cart.Catalog;
 using Commerce.Cart.Storage;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
-using Commerce.ServiceDefaults.Discovery;
+using Commerce.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
 
 namespace Commerce.Cart;

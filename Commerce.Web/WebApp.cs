@@ -1,6 +1,6 @@
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
-using Commerce.ServiceDefaults.Discovery;
+using Commerce.ServiceDefaults.Http;
 using Commerce.Web.Accounts;
 using Commerce.Web.Buyers;
 using Commerce.Web.Components;

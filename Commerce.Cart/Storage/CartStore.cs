@@ -16,7 +16,6 @@ public enum SetLineOutcome
 
 /// <summary>
 /// Carts in Redis, one hash per buyer, expiring <see cref="CartOptions.Expiry"/> after their last use.
-/// Uses only StackExchange.Redis API that exists in 1.2.6 and 2.x alike.
 /// </summary>
 public sealed class CartStore(IConnectionMultiplexer redis, IOptions<CartOptions> options, ILogger<CartStore> logger)
 {

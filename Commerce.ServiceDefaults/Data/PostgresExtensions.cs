@@ -12,7 +12,14 @@ namespace Commerce.ServiceDefaults.Data;
 
 public static class PostgresExtensions
 {
-    /// <summary>A pooled DbContext on <c>ConnectionStrings:{name}</c> and a health check for it.</summary>
+    /// <summary>
+    /// A pooled DbContext on <c>ConnectionStrings:{name}</c>, over the keyed <see cref="NpgsqlDataSource"/>
+    /// that Aspire.Npgsql registers with its health check (<c>postgres-{name}</c>), tracing and metrics
+    /// (settings under <c>Aspire:Npgsql:{name}</c>). The DbContext and the hand-written SQL share that
+    /// one bounded pool (<see cref="WithConnectionDefaults"/>), which Aspire's own AddNpgsqlDbContext,
+    /// given only a connection string, would not; nor is its retrying execution strategy used: it
+    /// refuses the transactions the outbox writes in.
+    /// </summary>
     public static TBuilder AddNpgsqlDbContext<TBuilder, TContext>(this TBuilder builder, string connectionName,
         Action<DbContextOptionsBuilder>? configure = null)
         where TBuilder : IHostApplicationBuilder
@@ -25,9 +32,8 @@ public static class PostgresExtensions
                 $"ConnectionStrings:{connectionName} is not set. Set environment variable ConnectionStrings__{connectionName} to Host=…;Port=…;Username=…;Password=…;Database=….");
         }
 
-        // Built by the container so that it is disposed with it: its connection pool closes when the
-        // host stops instead of lingering (tests start and stop many hosts in one process).
-        builder.Services.AddKeyedSingleton(connectionName, (_, _) => CreateDataSource(connectionString));
+        builder.AddKeyedNpgsqlDataSource(connectionName, settings => settings.ConnectionString = WithConnectionDefaults(connectionString));
+        builder.Services.ConfigureHealthCheck($"PostgreSql_{connectionName}", $"postgres-{connectionName}", HealthStatus.Unhealthy, ["ready", "postgres"], TimeSpan.FromSeconds(5));
         // Npgsql hides the password of a connection string it has opened; migrations need the
         // original to create the database.
         builder.Services.AddSingleton(new DatabaseConnection<TContext>(connectionString));
@@ -39,12 +45,6 @@ public static class PostgresExtensions
             o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
             configure?.Invoke(o);
         });
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            $"postgres-{connectionName}",
-            sp => new PostgresHealthCheck(sp.GetRequiredKeyedService<NpgsqlDataSource>(connectionName)),
-            HealthStatus.Unhealthy,
-            ["ready", "postgres"],
-            TimeSpan.FromSeconds(5)));
         return builder;
     }
 
@@ -61,10 +61,6 @@ public static class PostgresExtensions
     /// cores run no more than a few queries at once anyway.
     /// </summary>
     public const int MaxPoolSize = 25;
-
-    /// <summary>The data source behind every service's DbContext and hand-written SQL, with <see cref="WithConnectionDefaults"/>.</summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString) =>
-        new NpgsqlDataSourceBuilder(WithConnectionDefaults(connectionString)).Build();
 
     /// <summary>
     /// Automatic statement preparation (without it PostgreSQL parses and plans every EF query and
@@ -185,20 +181,3 @@ public static class PostgresExtensions
 
 /// <summary>The connection string a DbContext was registered with, as configured.</summary>
 public sealed record DatabaseConnection<TContext>(string ConnectionString) where TContext : DbContext;
-
-internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL did not answer.", ex);
-        }
-    }
-}

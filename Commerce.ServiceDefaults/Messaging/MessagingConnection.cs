@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using RabbitMQ.Client;
 
 namespace Commerce.ServiceDefaults.Messaging;
 
@@ -28,14 +29,11 @@ public sealed record MessagingConnection(string Host, ushort Port, string Virtua
                 $"ConnectionStrings:{ConnectionName} is not an AMQP address. Use amqp://user:pass@host:port[/vhost] (amqps:// for TLS).");
         }
 
-        var tls = uri.Scheme == "amqps";
-        var port = uri.IsDefaultPort || uri.Port <= 0 ? (ushort)(tls ? 5671 : 5672) : (ushort)uri.Port;
-        var path = uri.AbsolutePath.Trim('/');
-        var virtualHost = path.Length == 0 ? "/" : Uri.UnescapeDataString(path);
-        var userInfo = uri.UserInfo.Split(':', 2);
-        var username = userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : "guest";
-        var password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : "guest";
-        return new MessagingConnection(uri.Host, port, virtualHost, username, password, tls);
+        // RabbitMQ.Client reads the URI as its specification says (default ports, escaped user,
+        // password and virtual host, "/" when none is named).
+        var factory = new ConnectionFactory { Uri = uri };
+        return new MessagingConnection(factory.HostName, (ushort)factory.Endpoint.Port, factory.VirtualHost,
+            factory.UserName, factory.Password, factory.Ssl.Enabled);
     }
 
     /// <summary>Without the password, so that it can be logged.</summary>

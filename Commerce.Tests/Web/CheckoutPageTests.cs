@@ -9,7 +9,7 @@ namespace Commerce.Tests.Web;
 [Collection(StorefrontCollection.Name)]
 public sealed partial class CheckoutPageTests(ShopStack shop)
 {
-    private static Dictionary<string, string> Form(string key, string card = "4242 4242 4242 4242") => new()
+    internal static Dictionary<string, string> Form(string key, string card = "4242 4242 4242 4242") => new()
     {
         ["Input.IdempotencyKey"] = key,
         ["Input.Name"] = "Grace Hopper",

@@ -56,12 +56,12 @@ public class ShopStack : IAsyncLifetime
             ["Admin:Email"] = AdminEmail,
             ["Admin:Password"] = AdminPassword,
             // Fail fast against a closed port (the "service down" tests) instead of retrying for seconds.
-            ["HttpResilience:MaxRetryAttempts"] = "1",
-            ["HttpResilience:RetryBaseDelay"] = "00:00:00.050",
+            ["HttpResilience:Retry:MaxRetryAttempts"] = "1",
+            ["HttpResilience:Retry:Delay"] = "00:00:00.050",
             // A closed port fails at once whatever the timeout; a live service on two cores shared
             // with the 500-buyer flash-sale test can take longer than production's 5 s per attempt.
-            ["HttpResilience:AttemptTimeout"] = "00:00:15",
-            ["HttpResilience:TotalTimeout"] = "00:00:40",
+            ["HttpResilience:AttemptTimeout:Timeout"] = "00:00:15",
+            ["HttpResilience:TotalRequestTimeout:Timeout"] = "00:00:40",
         }, WebApp.InitializeAsync);
 
     /// <summary>Ids of products Catalog has plenty of, so a test's add-to-cart never meets a sold-out page.</summary>

@@ -1,9 +1,11 @@
 using Commerce.Catalog.Caching;
 using Commerce.ServiceDefaults.Health;
-using Commerce.ServiceDefaults.Resilience;
+using Commerce.ServiceDefaults.Http;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 namespace Commerce.Catalog.Search.Elasticsearch;
 
@@ -34,37 +36,25 @@ public static class ElasticsearchSearchExtensions
                 $"{ElasticsearchOptions.SectionName}:RetryDelay must be positive and not exceed MaxRetryDelay.")
             .ValidateOnStart();
 
-        foreach (var name in (string[])[ElasticsearchClient.QueryClientName, ElasticsearchClient.IndexingClientName])
-        {
-            services.AddHttpClient(name, http =>
-            {
-                http.BaseAddress = connection.BaseAddress;
-                http.DefaultRequestHeaders.Authorization = connection.Authorization;
-                // The resilience handler owns the timeouts.
-                http.Timeout = Timeout.InfiniteTimeSpan;
-            });
-        }
-
-        // Defaults for the two clients; HttpResilience:Clients:search(-indexing):* still override them.
-        var section = builder.Configuration.GetSection(HttpResilienceOptions.SectionName).GetSection("Clients");
-        services.Configure<HttpResilienceOptions>(ElasticsearchClient.QueryClientName, o =>
+        // HttpResilience:Clients:search(-indexing):* still override these defaults.
+        AddClient(services, connection, ElasticsearchClient.QueryClientName, o =>
         {
             // A search either answers quickly or PostgreSQL answers instead: no retries, and a
             // breaker that opens after a few failures so a dead Elasticsearch costs nothing per search.
-            o.AttemptTimeout = TimeSpan.FromSeconds(1);
-            o.TotalTimeout = TimeSpan.FromSeconds(2);
-            o.MaxRetryAttempts = 0;
-            o.BreakerMinimumThroughput = 4;
-            o.BreakerFailureRatio = 0.5;
-            o.BreakerSamplingDuration = TimeSpan.FromSeconds(10);
-            o.BreakerDuration = TimeSpan.FromSeconds(15);
-            section.GetSection(ElasticsearchClient.QueryClientName).Bind(o);
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(1);
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(2);
+            o.Retry.ShouldHandle = static _ => PredicateResult.False();
+            o.CircuitBreaker.MinimumThroughput = 4;
+            o.CircuitBreaker.FailureRatio = 0.5;
+            o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
+            o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15);
         });
-        services.Configure<HttpResilienceOptions>(ElasticsearchClient.IndexingClientName, o =>
+        AddClient(services, connection, ElasticsearchClient.IndexingClientName, o =>
         {
-            o.AttemptTimeout = TimeSpan.FromSeconds(60);
-            o.TotalTimeout = TimeSpan.FromMinutes(3);
-            section.GetSection(ElasticsearchClient.IndexingClientName).Bind(o);
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(60);
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(3);
+            // The breaker must sample at least two attempts' worth of time.
+            o.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(2);
         });
 
         services.AddSingleton<ElasticsearchClient>();
@@ -84,6 +74,14 @@ public static class ElasticsearchSearchExtensions
             TimeSpan.FromSeconds(3)));
         return true;
     }
+
+    private static void AddClient(IServiceCollection services, ElasticsearchConnection connection, string name,
+        Action<HttpStandardResilienceOptions> resilience) =>
+        services.AddHttpClient(name, http =>
+        {
+            http.BaseAddress = connection.BaseAddress;
+            http.DefaultRequestHeaders.Authorization = connection.Authorization;
+        }).AddClientResilience(resilience);
 
     /// <summary>The consumers that keep the index true to product events; register inside <c>AddMessaging</c>.</summary>
     public static IBusRegistrationConfigurator AddProductSearchIndexConsumers(this IBusRegistrationConfigurator bus)
