@@ -75,6 +75,10 @@ public sealed partial class CheckoutTraceTests : IAsyncLifetime
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_SERVICE_NAME"] = serviceName,
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+            // The exporter drops a batch whose export outlasts its timeout (10 s by default); beside
+            // the rest of the suite on two cores the receiver can answer later than that.
+            ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "60000",
+            ["OTEL_BSP_EXPORT_TIMEOUT"] = "60000",
         });
         _services.Add(service);
         return service;
