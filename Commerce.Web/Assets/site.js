@@ -68,6 +68,12 @@
         else if (e.key === "Escape") { close(); }
       });
       input.addEventListener("blur", () => setTimeout(close, 150));
+      // An enhanced navigation keeps the header (and a focused box) in place: a search that was
+      // submitted, or a suggestion fetched for it that answers late, must not leave the list open
+      // over the next page.
+      const cancel = () => { clearTimeout(timer); controller?.abort(); close(); };
+      form.addEventListener("submit", cancel);
+      window.Blazor?.addEventListener?.("enhancedload", cancel);
     });
 
     // A form marked data-once submits once: a double click or a second tap does nothing more.
