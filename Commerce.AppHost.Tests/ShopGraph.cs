@@ -181,7 +181,7 @@ public sealed class ShopGraph : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class ShopGraphCollection : ICollectionFixture<ShopGraph>, ICollectionFixture<Commerce.Tests.Web.Chromium>
+public sealed class ShopGraphCollection : ICollectionFixture<ShopGraph>
 {
     public const string Name = "The AppHost's graph";
 }
