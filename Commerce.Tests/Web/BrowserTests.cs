@@ -50,7 +50,8 @@ public sealed class BrowserTests(ShopStack shop, Chromium chromium)
         await search.PressAsync("Enter");
         await page.WaitForURLAsync(new Regex("/catalog\\?q=headphnes"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("headphnes");
-        Assert.True(await page.Locator(".product-card").CountAsync() > 0);
+        // The results stream in after the page's shell (enhanced navigation): wait for them.
+        await Expect(page.Locator(".product-card").First).ToBeVisibleAsync();
         await Expect(page.Locator(".product-card-title").First).ToContainTextAsync(new Regex("Headphones|Earbuds", RegexOptions.IgnoreCase));
         await shots.TakeAsync(page, "search-typo");
 
