@@ -64,6 +64,18 @@ done
 # One run per data folder. The lock's descriptor is closed in every child (9>&-).
 mkdir -p "$home/run" "$home/logs"
 chmod 755 "$home"
+# As root, PostgreSQL runs as the postgres user, who must be able to reach the data folder: a
+# folder above it closed to others (a clone under /root, or in a mktemp -d folder) fails here
+# with the fix, instead of PostgreSQL failing to start in the dashboard.
+if [ "$mode" != containers ] && [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$home"; then
+  closed=''
+  IFS=/ read -ra parts <<< "${home#/}"
+  for part in "${parts[@]}"; do
+    closed=$closed/$part
+    runuser -u postgres -- test -x "$closed" || break
+  done
+  fail "PostgreSQL runs as the postgres user, who cannot enter $closed: run 'chmod o+x $closed', or set COMMERCE_HOME to a folder outside it."
+fi
 exec 9>"$home/run.lock"
 flock -n 9 || fail "another ./run.sh is running on $home; stop it first (Ctrl+C in its terminal)."
 rm -f "$home/run/ready"
