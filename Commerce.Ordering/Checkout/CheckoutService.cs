@@ -56,6 +56,14 @@ public sealed class CheckoutService(
         var cartView = await cart.GetCartAsync(bearerToken, cancellationToken);
         if (cartView.Lines.Count == 0)
         {
+            // A concurrent request with the same key may have committed its order, and Cart emptied
+            // the cart on its OrderSubmitted, between the first lookup and this read.
+            var committed = await FindAsync(buyerId, idempotencyKey, cancellationToken);
+            if (committed is not null)
+            {
+                return SameRequest(committed, requestHash);
+            }
+
             return new CheckoutResult.Refused("Your cart is empty", "Add something to your cart before checking out.");
         }
 
