@@ -90,4 +90,14 @@ public sealed class Screenshots(string testName)
         Assert.True(new FileInfo(prefix + "-desktop.png").Length > 1000);
         Assert.True(new FileInfo(prefix + "-phone.png").Length > 1000);
     }
+
+    /// <summary>The page at the size it is shown now, for journeys driven at one size.</summary>
+    public async Task TakeAsShownAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Folder);
+        var path = Path.Combine(Folder, $"{++_step:00}-{name}.png");
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 1000);
+    }
 }

@@ -18,7 +18,7 @@ public sealed class BrowserTests(ShopStack shop, Chromium chromium)
         return await badge.CountAsync() == 0 ? 0 : int.Parse(await badge.InnerTextAsync());
     }
 
-    private static async Task AddFirstProductAsync(IPage page, string catalogUrl, int quantity)
+    internal static async Task AddFirstProductAsync(IPage page, string catalogUrl, int quantity)
     {
         await page.GotoAsync(catalogUrl);
         await page.Locator(".product-card a").First.ClickAsync();
@@ -246,21 +246,34 @@ public sealed class BrowserTests(ShopStack shop, Chromium chromium)
     }
 
     /// <summary>An anonymous shopper with one line in the cart goes to checkout and creates an account on the way.</summary>
-    private static async Task RegisterOnTheWayToCheckoutAsync(IPage page)
+    internal static async Task RegisterOnTheWayToCheckoutAsync(IPage page)
     {
         await page.GotoAsync("/checkout");
         await page.WaitForURLAsync(new Regex("/account/sign-in\\?returnUrl=%2Fcheckout"));
         await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        // The sign-in page has an E-mail field too: typing before the registration page has replaced
+        // it (enhanced navigation swaps the page in place) would type into the page being left.
+        await page.WaitForURLAsync(new Regex("/account/register\\?returnUrl=%2Fcheckout"));
+        await Expect(page.GetByLabel("Confirm password")).ToBeVisibleAsync();
         await page.GetByLabel("E-mail").FillAsync(NewEmail());
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("checkout shopper");
         await page.GetByLabel("Confirm password").FillAsync("checkout shopper");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/checkout$"));
+        try
+        {
+            await page.WaitForURLAsync(new Regex("/checkout$"));
+        }
+        catch (TimeoutException)
+        {
+            var shown = await page.Locator("main").InnerTextAsync();
+            throw new Xunit.Sdk.XunitException($"Creating the account did not lead back to /checkout: the browser is on {page.Url}, showing: {shown}");
+        }
+
         await Expect(page.Locator(".summary-lines li")).ToHaveCountAsync(1);
     }
 
     /// <summary>A valid address and the approved test card.</summary>
-    private static async Task FillCheckoutAsync(IPage page)
+    internal static async Task FillCheckoutAsync(IPage page)
     {
         await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
         await page.GetByLabel("Street and number").FillAsync("12 Analytical Row");

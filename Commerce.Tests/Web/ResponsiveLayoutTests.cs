@@ -49,6 +49,50 @@ public sealed class ResponsiveLayoutTests(ShopStack shop, Chromium chromium)
         await Expect(page.Locator("label.filters-button")).ToBeHiddenAsync();
     }
 
+    [Fact]
+    public async Task On_a_phone_a_shopper_goes_from_the_folded_filters_to_a_paid_order()
+    {
+        var shots = new Screenshots(nameof(On_a_phone_a_shopper_goes_from_the_folded_filters_to_a_paid_order));
+        var page = await chromium.NewVisitorAsync(shop.Web.BaseAddress);
+        await page.SetViewportSizeAsync(PhoneWidth, PhoneHeight);
+
+        await page.GotoAsync("/catalog");
+        await page.Locator("label.filters-button").ClickAsync();
+        await page.Locator("#catalog-filters .facet", new() { HasTextRegex = new Regex("Jackets") }).First.ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/catalog\?category=Jackets"));
+        await Expect(page.Locator("label.filters-button .filters-count")).ToHaveTextAsync(new Regex(@"^1\b"));
+        await shots.TakeAsShownAsync(page, "catalog-jackets");
+
+        await page.Locator(".product-card a").First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.Locator(".flash-success")).ToContainTextAsync("Added");
+        await shots.TakeAsShownAsync(page, "product-added");
+
+        await page.GotoAsync("/cart");
+        await Expect(page.Locator(".cart-line")).ToHaveCountAsync(1);
+        var checkout = page.GetByRole(AriaRole.Link, new() { Name = "Check out" });
+        var box = await checkout.BoundingBoxAsync() ?? throw new Xunit.Sdk.XunitException("The cart shows no 'Check out' link.");
+        Assert.True(box.X >= 0 && box.X + box.Width <= PhoneWidth, $"'Check out' spans {box.X:0}..{box.X + box.Width:0} px on a {PhoneWidth} px screen.");
+        await shots.TakeAsShownAsync(page, "cart");
+
+        await BrowserTests.RegisterOnTheWayToCheckoutAsync(page);
+        await BrowserTests.FillCheckoutAsync(page);
+        await shots.TakeAsShownAsync(page, "checkout-filled");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Place order") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}\\?placed=1$"));
+        await Expect(page.Locator(".order-status .pill")).ToHaveAttributeAsync("data-status", "Paid", new() { Timeout = 30_000 });
+        var pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(pageWidth <= PhoneWidth, $"The confirmation is {pageWidth} px wide on a {PhoneWidth} px phone, so it scrolls sideways.");
+        var (tableWidth, wrapWidth) = await page.EvaluateAsync<int[]>(
+            "() => { const wrap = document.querySelector('.order-card .table-wrap'); return [wrap.querySelector('table').scrollWidth, wrap.clientWidth]; }") switch
+            {
+                [var t, var w] => (t, w),
+                _ => throw new Xunit.Sdk.XunitException("The confirmation shows no order table."),
+            };
+        Assert.True(tableWidth <= wrapWidth, $"The order's table is {tableWidth} px wide in a {wrapWidth} px card on a phone, so the totals are cut off.");
+        await shots.TakeAsShownAsync(page, "confirmation-paid");
+    }
+
     [Theory]
     [InlineData(1280, 900)]
     [InlineData(PhoneWidth, PhoneHeight)]
