@@ -251,6 +251,8 @@ public sealed class BrowserTests(ShopStack shop, Chromium chromium)
         await page.GotoAsync("/checkout");
         await page.WaitForURLAsync(new Regex("/account/sign-in\\?returnUrl=%2Fcheckout"));
         await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        // Enhanced navigation: the sign-in page's own E-mail field is there until the register form replaces it.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create your account" })).ToBeVisibleAsync();
         await page.GetByLabel("E-mail").FillAsync(NewEmail());
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("checkout shopper");
         await page.GetByLabel("Confirm password").FillAsync("checkout shopper");
