@@ -2,8 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Commerce.AppHost.Tests;
 
@@ -67,6 +70,14 @@ public sealed class ShopGraph : IAsyncLifetime
         args.AddRange(_ports.Select(p => $"--{p.Key}={p.Value}"));
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Commerce_AppHost>([.. args], ct);
+        // The storefront gives each call 5 s. A service's first checkout after start (EF Core building
+        // its insert pipeline, JIT) takes longer than that beside other test runs on two cores; the
+        // shopper would then see "could not place your order" and press again, which is not what the
+        // journey is about.
+        builder.CreateResourceBuilder<ProjectResource>("web")
+            .WithEnvironment("HttpResilience__AttemptTimeout__Timeout", "00:01:00")
+            .WithEnvironment("HttpResilience__TotalRequestTimeout__Timeout", "00:01:30")
+            .WithEnvironment("HttpResilience__CircuitBreaker__SamplingDuration", "00:02:00");
         _app = await builder.BuildAsync(ct);
         await _app.StartAsync(ct);
         foreach (var resource in Resources)
@@ -82,6 +93,23 @@ public sealed class ShopGraph : IAsyncLifetime
         }
 
         StartupTime = started.Elapsed;
+    }
+
+    /// <summary>What <paramref name="resource"/> wrote to its console so far (the dashboard's console log).</summary>
+    public async Task<string> ConsoleLogAsync(string resource, CancellationToken cancellationToken = default)
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var target = model.Resources.Single(r => r.Name == resource);
+        var text = new StringBuilder();
+        await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(target).WithCancellation(cancellationToken))
+        {
+            foreach (var line in batch)
+            {
+                text.Append(line.IsErrorMessage ? "! " : "  ").AppendLine(line.Content);
+            }
+        }
+
+        return text.ToString();
     }
 
     public async Task DisposeAsync()
@@ -181,7 +209,7 @@ public sealed class ShopGraph : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class ShopGraphCollection : ICollectionFixture<ShopGraph>
+public sealed class ShopGraphCollection : ICollectionFixture<ShopGraph>, ICollectionFixture<Commerce.Tests.Web.Chromium>
 {
     public const string Name = "The AppHost's graph";
 }

@@ -45,9 +45,10 @@ public static class WebApp
         builder.Services.AddSingleton<ServiceTokens>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        builder.Services.AddServiceHttpClient<CatalogClient>("catalog");
-        builder.Services.AddServiceHttpClient<CartClient>("cart");
-        builder.Services.AddServiceHttpClient<OrderingClient>("ordering");
+        builder.Services.AddTransient<RequestTraceHandler>();
+        builder.Services.AddServiceHttpClient<CatalogClient>("catalog").AddHttpMessageHandler<RequestTraceHandler>();
+        builder.Services.AddServiceHttpClient<CartClient>("cart").AddHttpMessageHandler<RequestTraceHandler>();
+        builder.Services.AddServiceHttpClient<OrderingClient>("ordering").AddHttpMessageHandler<RequestTraceHandler>();
 
         builder.Services.AddSingleton<DatabaseKeyRepository>();
         builder.Services.AddDataProtection().SetApplicationName("commerce-web");
