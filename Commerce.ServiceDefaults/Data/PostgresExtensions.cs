@@ -40,8 +40,8 @@ public static class PostgresExtensions
         builder.Services.AddDbContextPool<TContext>((sp, o) =>
         {
             o.UseNpgsql(sp.GetRequiredKeyedService<NpgsqlDataSource>(connectionName));
-            // Migrations are written by hand (EF's design package does not restore here), so there is
-            // no model snapshot to compare with; the schema is proven by the integration tests instead.
+            // A model that differs from its migrations' snapshot is caught by a test
+            // (ModelSnapshotTests), not by refusing to start in production.
             o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
             configure?.Invoke(o);
         });

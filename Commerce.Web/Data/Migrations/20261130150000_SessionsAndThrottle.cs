@@ -9,7 +9,7 @@ namespace Commerce.Web.Data.Migrations;
 /// </summary>
 [DbContext(typeof(IdentityDb))]
 [Migration("20261130150000_SessionsAndThrottle")]
-public sealed class SessionsAndThrottle : Migration
+public sealed partial class SessionsAndThrottle : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
