@@ -10,10 +10,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Commerce.AppHost.BackingServers;
+using Commerce.AppHost.Supervision;
 using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var mode = BackingServerModeChoice.Choose(builder);
+builder.AddRestartOnExit();
 
 // Secrets: generated on the first run and kept in the AppHost's user secrets (outside the
 // repository); in publish mode azd asks for them. The token key pair is one RSA key: the services
@@ -78,6 +80,12 @@ else
 int? ServicePort(string key, int fallback) =>
     builder.ExecutionContext.IsRunMode ? builder.Configuration.GetValue(key, fallback) : null;
 
+// Catalog, Cart and Ordering can run as several replicas behind the AppHost's proxy on their one
+// port (COMMERCE_REPLICAS, default 1), as on Container Apps; the chaos drill kills one of each.
+var replicas = builder.ExecutionContext.IsRunMode ? builder.Configuration.GetValue("COMMERCE_REPLICAS", 1) : 1;
+IResourceBuilder<ProjectResource> Replicated(IResourceBuilder<ProjectResource> service) =>
+    replicas > 1 ? service.WithReplicas(replicas) : service;
+
 IResourceBuilder<ProjectResource> Service<TProject>(string name, string portKey, int defaultPort)
     where TProject : IProjectMetadata, new()
 {
@@ -93,7 +101,7 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name, string portKey,
     return service;
 }
 
-var catalog = Service<Projects.Commerce_Catalog>("catalog", "COMMERCE_CATALOG_PORT", 5101)
+var catalog = Replicated(Service<Projects.Commerce_Catalog>("catalog", "COMMERCE_CATALOG_PORT", 5101))
     .WithReference(catalogDb).WaitFor(postgresServer)
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging);
@@ -119,12 +127,12 @@ if (builder.Configuration.GetValue("Parameters:use-elasticsearch", false))
         .WaitFor(search);
 }
 
-var cart = Service<Projects.Commerce_Cart>("cart", "COMMERCE_CART_PORT", 5102)
+var cart = Replicated(Service<Projects.Commerce_Cart>("cart", "COMMERCE_CART_PORT", 5102))
     .WithReference(cache).WaitFor(cache)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(catalog).WaitFor(catalog);
 
-var ordering = Service<Projects.Commerce_Ordering>("ordering", "COMMERCE_ORDERING_PORT", 5103)
+var ordering = Replicated(Service<Projects.Commerce_Ordering>("ordering", "COMMERCE_ORDERING_PORT", 5103))
     .WithReference(orderingDb).WaitFor(postgresServer)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(catalog).WaitFor(catalog)
