@@ -69,17 +69,34 @@ public sealed class RecommendationReader(RecommendationsDbContext db, CatalogPro
         var window = options.Value.TrendingWindow;
         var now = clock.GetUtcNow();
         var since = now - window;
-        var buckets = await db.Database.SqlQuery<SalesBucket>($"""
-            SELECT l.product_id AS "ProductId", date_trunc('minute', o.paid_at) AS "Minute", sum(l.quantity)::int AS "Units"
-            FROM orders o
-            JOIN order_lines l ON l.order_id = o.order_id
-            LEFT JOIN product_stats s ON s.product_id = l.product_id
-            WHERE o.counted AND o.paid_at > {since}
-              AND coalesce(s.listed, true)
-              AND ({category}::text IS NULL OR s.category = {category})
-            GROUP BY 1, 2
-            """).ToListAsync(cancellationToken);
+        var rows = category is null
+            ? db.Database.SqlQuery<SalesRow>($"""
+                SELECT l.product_id AS "ProductId", date_trunc('minute', o.paid_at) AS "Minute", sum(l.quantity)::int AS "Units"
+                FROM orders o
+                JOIN order_lines l ON l.order_id = o.order_id
+                LEFT JOIN product_stats s ON s.product_id = l.product_id
+                WHERE o.counted AND o.paid_at > {since} AND coalesce(s.listed, true)
+                GROUP BY 1, 2
+                """)
+            : db.Database.SqlQuery<SalesRow>($"""
+                SELECT l.product_id AS "ProductId", date_trunc('minute', o.paid_at) AS "Minute", sum(l.quantity)::int AS "Units"
+                FROM orders o
+                JOIN order_lines l ON l.order_id = o.order_id
+                JOIN product_stats s ON s.product_id = l.product_id
+                WHERE o.counted AND o.paid_at > {since} AND s.listed AND s.category = {category}
+                GROUP BY 1, 2
+                """);
+        var buckets = (await rows.ToListAsync(cancellationToken)).Select(r => new SalesBucket(r.ProductId, r.Minute, r.Units));
         var ranked = TrendingScore.Rank(buckets, now, window, take);
         return new TrendingProducts(category, (int)window.TotalMinutes, ranked.Select(t => new TrendingItem(t.ProductId, t.Units, t.Score)).ToList());
+    }
+
+    private sealed class SalesRow
+    {
+        public int ProductId { get; init; }
+
+        public DateTimeOffset Minute { get; init; }
+
+        public int Units { get; init; }
     }
 }

@@ -40,9 +40,11 @@ public static class TrendingScore
             .Select(s => (s.ProductId, s.Units, Weight: Weight(s.Minute, now, window)))
             .Where(s => s.Weight > 0 && s.Units > 0)
             .GroupBy(s => s.ProductId)
-            .Select(g => new TrendingProduct(g.Key, g.Sum(s => s.Units), Math.Round(g.Sum(s => s.Units * s.Weight), 3)))
+            .Select(g => new TrendingProduct(g.Key, g.Sum(s => s.Units), g.Sum(s => s.Units * s.Weight)))
             .OrderByDescending(p => p.Score).ThenByDescending(p => p.Units).ThenBy(p => p.ProductId)
             .Take(Math.Max(0, take))
+            // Rounded only for the answer: ranking on the exact score keeps a sale of now ahead of one a second older.
+            .Select(p => p with { Score = Math.Round(p.Score, 3) })
             .ToList();
     }
 }
