@@ -48,6 +48,7 @@ public static class WebApp
         builder.Services.AddServiceHttpClient<CatalogClient>("catalog");
         builder.Services.AddServiceHttpClient<CartClient>("cart");
         builder.Services.AddServiceHttpClient<OrderingClient>("ordering");
+        builder.Services.AddRecommendations();
 
         builder.Services.AddSingleton<DatabaseKeyRepository>();
         builder.Services.AddDataProtection().SetApplicationName("commerce-web");
