@@ -11,7 +11,7 @@ public sealed class PublishTests
 {
     private static readonly string Repo = FindRepo();
 
-    private static readonly string[] Services = ["catalog", "cart", "ordering", "web"];
+    private static readonly string[] Services = ["catalog", "cart", "ordering", "recommendations", "web"];
 
     [Fact]
     public async Task The_manifest_describes_the_graph_with_containers_and_only_the_storefront_outside()
@@ -39,7 +39,7 @@ public sealed class PublishTests
             Assert.StartsWith("container.", resources.GetProperty(server).GetProperty("type").GetString());
         }
 
-        foreach (var database in new[] { "catalogdb", "orderingdb", "identitydb" })
+        foreach (var database in new[] { "catalogdb", "orderingdb", "identitydb", "recommendationsdb" })
         {
             Assert.Equal("value.v0", resources.GetProperty(database).GetProperty("type").GetString());
         }
@@ -52,6 +52,10 @@ public sealed class PublishTests
         Assert.Equal("{messaging.connectionString}", Env("ordering", "ConnectionStrings__messaging"));
         Assert.Equal("{identitydb.connectionString}", Env("web", "ConnectionStrings__identitydb"));
         Assert.Equal("{catalog.bindings.http.url}", Env("web", "services__catalog__http__0"));
+        Assert.Equal("{recommendationsdb.connectionString}", Env("recommendations", "ConnectionStrings__recommendationsdb"));
+        Assert.Equal("{messaging.connectionString}", Env("recommendations", "ConnectionStrings__messaging"));
+        Assert.Equal("{catalog.bindings.http.url}", Env("recommendations", "services__catalog__http__0"));
+        Assert.Equal("{recommendations.bindings.http.url}", Env("web", "services__recommendations__http__0"));
         Assert.Equal("{auth-signing-key.value}", Env("web", "Auth__SigningKey"));
 
         string? Env(string resource, string name) => resources.GetProperty(resource).GetProperty("env").GetProperty(name).GetString();
@@ -94,6 +98,8 @@ public sealed class PublishTests
         Assert.Equal(widest, Max("web"));
         Assert.Equal(widest, Max("catalog"));
         Assert.True(Max("cart") < widest && Max("ordering") < widest);
+        // Recommendations is a nicety: it never outgrows the services a sale needs.
+        Assert.True(Max("recommendations") <= Max("ordering") && Max("recommendations") <= Max("cart"));
 
         // azure.yaml runs the hook after every deploy; the hook turns scale.json into these commands.
         var azureYaml = await File.ReadAllTextAsync(Path.Combine(Repo, "azure.yaml"));

@@ -19,11 +19,11 @@ namespace Commerce.AppHost.Tests;
 public sealed class ShopGraph : IAsyncLifetime
 {
     /// <summary>Every resource that runs a process, in the order the graph brings them up.</summary>
-    public static readonly string[] Resources = ["postgres", "cache", "messaging-epmd", "messaging", "catalog", "cart", "ordering", "web"];
+    public static readonly string[] Resources = ["postgres", "cache", "messaging-epmd", "messaging", "catalog", "cart", "ordering", "recommendations", "web"];
 
     private static readonly string[] PortKeys =
     [
-        "COMMERCE_WEB_PORT", "COMMERCE_CATALOG_PORT", "COMMERCE_CART_PORT", "COMMERCE_ORDERING_PORT",
+        "COMMERCE_WEB_PORT", "COMMERCE_CATALOG_PORT", "COMMERCE_CART_PORT", "COMMERCE_ORDERING_PORT", "COMMERCE_RECOMMENDATIONS_PORT",
         "COMMERCE_POSTGRES_PORT", "COMMERCE_REDIS_PORT", "COMMERCE_RABBITMQ_PORT", "COMMERCE_RABBITMQ_MANAGEMENT_PORT",
         "COMMERCE_RABBITMQ_DIST_PORT", "COMMERCE_EPMD_PORT",
     ];

@@ -28,7 +28,7 @@ var adminPassword = builder.AddParameter("admin-password",
     new GenerateParameterDefault { MinLength = 20, Special = false, MinLower = 2, MinUpper = 2, MinNumeric = 2 }, secret: true, persist: true);
 var publicKey = builder.ExecutionContext.IsRunMode ? null : builder.AddParameter("auth-public-key", secret: true);
 
-IResourceBuilder<IResourceWithConnectionString> catalogDb, orderingDb, identityDb, cache, messaging;
+IResourceBuilder<IResourceWithConnectionString> catalogDb, orderingDb, identityDb, recommendationsDb, cache, messaging;
 // The services create their databases on first start (ServiceDefaults' migrations), so they wait
 // for the server, not for a database.
 IResourceBuilder<IResource> postgresServer;
@@ -40,6 +40,7 @@ if (mode == BackingServerMode.Containers)
     catalogDb = postgres.AddDatabase("catalogdb");
     orderingDb = postgres.AddDatabase("orderingdb");
     identityDb = postgres.AddDatabase("identitydb");
+    recommendationsDb = postgres.AddDatabase("recommendationsdb");
     var redis = builder.AddRedis("cache").WithDataVolume().WithPersistence(TimeSpan.FromSeconds(10));
     cache = redis;
     var rabbit = builder.AddRabbitMQ("messaging").WithManagementPlugin().WithDataVolume();
@@ -67,6 +68,7 @@ else
     catalogDb = postgres.AddLocalDatabase("catalogdb");
     orderingDb = postgres.AddLocalDatabase("orderingdb");
     identityDb = postgres.AddLocalDatabase("identitydb");
+    recommendationsDb = postgres.AddLocalDatabase("recommendationsdb");
     var redis = builder.AddLocalRedis("cache", dataRoot, PortOf("COMMERCE_REDIS_PORT", 5111), redisPassword);
     cache = redis;
     var rabbit = builder.AddLocalRabbitMQ("messaging", dataRoot, PortOf("COMMERCE_RABBITMQ_PORT", 5112),
@@ -138,6 +140,12 @@ var ordering = Replicated(Service<Projects.Commerce_Ordering>("ordering", "COMME
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(cart).WaitFor(cart);
 
+// Learns from paid orders only; nothing waits for it: the storefront renders without its sections when it is away.
+var recommendations = Service<Projects.Commerce_Recommendations>("recommendations", "COMMERCE_RECOMMENDATIONS_PORT", 5104)
+    .WithReference(recommendationsDb).WaitFor(postgresServer)
+    .WithReference(messaging).WaitFor(messaging)
+    .WithReference(catalog).WaitFor(catalog);
+
 // The storefront: the only service reachable from outside, and the only one holding the signing key.
 Service<Projects.Commerce_Web>("web", "COMMERCE_WEB_PORT", 5100)
     .WithExternalHttpEndpoints()
@@ -147,6 +155,8 @@ Service<Projects.Commerce_Web>("web", "COMMERCE_WEB_PORT", 5100)
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(cart).WaitFor(cart)
     .WithReference(ordering).WaitFor(ordering)
+    // A reference without WaitFor: the shop opens whether or not recommendations are up.
+    .WithReference(recommendations)
     .WithEnvironment("Auth__SigningKey", signingKey)
     .WithEnvironment("Admin__Email", adminEmail)
     .WithEnvironment("Admin__Password", adminPassword);

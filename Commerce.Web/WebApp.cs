@@ -49,6 +49,7 @@ public static class WebApp
         builder.Services.AddServiceHttpClient<CatalogClient>("catalog").AddHttpMessageHandler<RequestTraceHandler>();
         builder.Services.AddServiceHttpClient<CartClient>("cart").AddHttpMessageHandler<RequestTraceHandler>();
         builder.Services.AddServiceHttpClient<OrderingClient>("ordering").AddHttpMessageHandler<RequestTraceHandler>();
+        builder.Services.AddRecommendations();
 
         builder.Services.AddSingleton<DatabaseKeyRepository>();
         builder.Services.AddDataProtection().SetApplicationName("commerce-web");
