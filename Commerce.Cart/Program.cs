@@ -1,6 +1,6 @@
 using Commerce.Cart.Orders;
-using Commerce.ServiceDefaults.Messaging;
-using Commerce.ServiceDefaults.Messaging.Replay;
+using Commerce.Messaging;
+using Commerce.Messaging.Replay;
 using Commerce.Cart.Carts;
 using Commerce.Cart.Catalog;
 using Commerce.Cart.Storage;

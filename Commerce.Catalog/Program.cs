@@ -8,9 +8,9 @@ using Commerce.Catalog.Search.Elasticsearch;
 using Commerce.Catalog.Stock;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
-using Commerce.ServiceDefaults.Messaging;
-using Commerce.ServiceDefaults.Messaging.Outbox;
-using Commerce.ServiceDefaults.Messaging.Replay;
+using Commerce.Messaging;
+using Commerce.Messaging.Outbox;
+using Commerce.Messaging.Replay;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Commerce.Catalog;

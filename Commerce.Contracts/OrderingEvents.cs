@@ -15,14 +15,11 @@ public sealed record ShortLine(int ProductId, int Requested, int Available);
 /// <summary>Catalog reserved nothing because these lines are short.</summary>
 public sealed record StockRejected(Guid OrderId, IReadOnlyList<ShortLine> ShortLines) : IntegrationEvent;
 
-public sealed record PaymentSucceeded(Guid OrderId, decimal Amount, string Currency) : IntegrationEvent;
-
-public sealed record PaymentFailed(Guid OrderId, string Reason) : IntegrationEvent;
-
 /// <summary>The order is paid: Catalog commits its reservation.</summary>
 public sealed record OrderPaid(Guid OrderId) : IntegrationEvent;
 
 /// <summary>The order ended cancelled: Catalog releases whatever it reserved for it.</summary>
 public sealed record OrderCancelled(Guid OrderId, string Reason) : IntegrationEvent;
 
+/// <summary>The order left the warehouse. No service reacts yet: it is for a shipping or notification service to come.</summary>
 public sealed record OrderShipped(Guid OrderId) : IntegrationEvent;

@@ -6,9 +6,9 @@ using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
 using Commerce.ServiceDefaults.Health;
 using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
-using Commerce.ServiceDefaults.Messaging.Outbox;
-using Commerce.ServiceDefaults.Messaging.Replay;
+using Commerce.Messaging;
+using Commerce.Messaging.Outbox;
+using Commerce.Messaging.Replay;
 
 namespace Commerce.Ordering;
 

@@ -6,8 +6,8 @@ using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
 using Commerce.ServiceDefaults.Health;
 using Commerce.ServiceDefaults.Http;
-using Commerce.ServiceDefaults.Messaging;
-using Commerce.ServiceDefaults.Messaging.Replay;
+using Commerce.Messaging;
+using Commerce.Messaging.Replay;
 
 namespace Commerce.Recommendations;
 

@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Messaging.Outbox;
+using Commerce.Messaging.Outbox;
 using System.Text;
 using Commerce.Catalog.Domain;
 using Microsoft.EntityFrameworkCore;

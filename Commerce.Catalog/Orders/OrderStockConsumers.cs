@@ -2,7 +2,7 @@ using Commerce.Catalog.Data;
 using Commerce.Catalog.Domain;
 using Commerce.Catalog.Stock;
 using Commerce.Contracts;
-using Commerce.ServiceDefaults.Messaging.Outbox;
+using Commerce.Messaging.Outbox;
 using MassTransit;
 
 namespace Commerce.Catalog.Orders;

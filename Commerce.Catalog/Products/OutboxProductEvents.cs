@@ -1,5 +1,5 @@
 using Commerce.Catalog.Data;
-using Commerce.ServiceDefaults.Messaging.Outbox;
+using Commerce.Messaging.Outbox;
 using Contracts = Commerce.Contracts;
 
 namespace Commerce.Catalog.Products;

@@ -144,5 +144,4 @@ public interface IOrderEvents
     void Cancelled(Order order);
     void Paid(Order order);
     void Shipped(Order order);
-    void PaymentCompleted(Order order, PaymentAttempt attempt);
 }

@@ -1,5 +1,5 @@
 using Commerce.Ordering.Domain;
-using Commerce.ServiceDefaults.Messaging.Outbox;
+using Commerce.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace Commerce.Ordering.Data;

@@ -62,7 +62,6 @@ public sealed class OrderLifecycle(
         {
             var record = await ChargeAsync(order, attempt, cancellationToken);
             record(attempt);
-            events.PaymentCompleted(order, attempt);
             var now = time.GetStorageNow();
             var concluded = attempt.Status == PaymentStatus.Approved ? order.MarkPaid(now) : order.Cancel(PaymentFailureReason(attempt), now);
             if (concluded == TransitionResult.Moved)
@@ -156,9 +155,7 @@ public sealed class OrderLifecycle(
         var attempt = await db.Payments.FirstAsync(p => p.OrderId == orderId, cancellationToken);
         if (attempt.Status == PaymentStatus.Pending)
         {
-            var order = await db.Orders.FirstAsync(o => o.Id == orderId, cancellationToken);
             record(attempt);
-            events.PaymentCompleted(order, attempt);
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Payment for order {OrderId}: {PaymentStatus}", orderId, attempt.Status);
         }

@@ -2,7 +2,7 @@ using Commerce.Contracts;
 using Commerce.Ordering.Checkout;
 using Commerce.Ordering.Data;
 using Commerce.Ordering.Domain;
-using Commerce.ServiceDefaults.Messaging.Outbox;
+using Commerce.Messaging.Outbox;
 
 namespace Commerce.Ordering.Orders;
 
@@ -20,18 +20,6 @@ public sealed class OutboxOrderEvents(OrderingDbContext db) : IOrderEvents
     public void Paid(Order order) => Add(order, new OrderPaid(order.Id));
 
     public void Shipped(Order order) => Add(order, new OrderShipped(order.Id));
-
-    public void PaymentCompleted(Order order, PaymentAttempt attempt)
-    {
-        if (attempt.Status == PaymentStatus.Approved)
-        {
-            Add(order, new PaymentSucceeded(order.Id, attempt.Amount, attempt.Currency));
-        }
-        else if (attempt.Status is PaymentStatus.Declined or PaymentStatus.TimedOut)
-        {
-            Add(order, new PaymentFailed(order.Id, attempt.FailureReason ?? "The payment failed."));
-        }
-    }
 
     private void Add(Order order, IntegrationEvent @event) => db.AddOutboxMessage($"order:{order.Id}", @event);
 }

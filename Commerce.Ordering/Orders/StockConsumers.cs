@@ -1,6 +1,6 @@
 using Commerce.Contracts;
 using Commerce.Ordering.Data;
-using Commerce.ServiceDefaults.Messaging.Idempotency;
+using Commerce.Messaging.Idempotency;
 using MassTransit;
 
 namespace Commerce.Ordering.Orders;

@@ -1,7 +1,7 @@
 using Commerce.Contracts;
 using Commerce.Recommendations.Data;
 using Commerce.Recommendations.Domain;
-using Commerce.ServiceDefaults.Messaging.Idempotency;
+using Commerce.Messaging.Idempotency;
 using MassTransit;
 
 namespace Commerce.Recommendations.Orders;

@@ -6,7 +6,7 @@ namespace Commerce.Recommendations.Orders;
 
 /// <summary>
 /// Applies what an order event means to the counts, inside the caller's transaction (an
-/// <see cref="Commerce.ServiceDefaults.Messaging.Idempotency.IdempotentConsumer{TMessage,TContext}"/>'s).
+/// <see cref="Commerce.Messaging.Idempotency.IdempotentConsumer{TMessage,TContext}"/>'s).
 /// The order's row is locked first, so the three consumers of one order take turns and exactly one
 /// of them sees it become complete.
 /// </summary>

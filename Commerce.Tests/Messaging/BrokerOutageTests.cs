@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Commerce.ServiceDefaults.Messaging.Outbox;
+using Commerce.Messaging.Outbox;
 using Commerce.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
 using Commerce.Contracts;
-using Commerce.ServiceDefaults.Messaging.Idempotency;
+using Commerce.Messaging.Idempotency;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

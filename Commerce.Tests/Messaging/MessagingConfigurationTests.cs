@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Messaging;
+using Commerce.Messaging;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Data;
-using Commerce.ServiceDefaults.Messaging;
-using Commerce.ServiceDefaults.Messaging.Outbox;
-using Commerce.ServiceDefaults.Messaging.Replay;
+using Commerce.Messaging;
+using Commerce.Messaging.Outbox;
+using Commerce.Messaging.Replay;
 using Commerce.Tests.Infrastructure;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -37,7 +37,7 @@ public static class MessagingTestApp
         settings["Messaging:Outbox:RetryMaxDelay"] = "00:00:01";
         if (Environment.GetEnvironmentVariable("COMMERCE_TEST_RELAY_DEBUG") == "1")
         {
-            settings["Logging:LogLevel:Commerce.ServiceDefaults.Messaging"] = "Debug";
+            settings["Logging:LogLevel:Commerce.Messaging"] = "Debug";
         }
 
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())

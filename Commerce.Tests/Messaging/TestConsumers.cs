@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Commerce.Contracts;
-using Commerce.ServiceDefaults.Messaging.Idempotency;
+using Commerce.Messaging.Idempotency;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 

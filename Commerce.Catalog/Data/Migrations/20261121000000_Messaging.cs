@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Messaging.Outbox;
+using Commerce.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 

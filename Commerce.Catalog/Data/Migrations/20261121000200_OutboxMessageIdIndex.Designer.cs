@@ -141,7 +141,7 @@ namespace Commerce.Catalog.Data.Migrations
                     b.ToTable("products", (string)null);
                 });
 
-            modelBuilder.Entity("Commerce.ServiceDefaults.Messaging.Idempotency.ProcessedMessage", b =>
+            modelBuilder.Entity("Commerce.Messaging.Idempotency.ProcessedMessage", b =>
                 {
                     b.Property<string>("ConsumerName")
                         .HasMaxLength(300)
@@ -162,7 +162,7 @@ namespace Commerce.Catalog.Data.Migrations
                     b.ToTable("processed_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Commerce.ServiceDefaults.Messaging.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("Commerce.Messaging.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

@@ -1,5 +1,5 @@
-using Commerce.ServiceDefaults.Messaging.Outbox;
-using Commerce.ServiceDefaults.Messaging.Idempotency;
+using Commerce.Messaging.Outbox;
+using Commerce.Messaging.Idempotency;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 

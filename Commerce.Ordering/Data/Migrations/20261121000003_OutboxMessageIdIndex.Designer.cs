@@ -196,7 +196,7 @@ namespace Commerce.Ordering.Data.Migrations
                     b.ToTable("payments", (string)null);
                 });
 
-            modelBuilder.Entity("Commerce.ServiceDefaults.Messaging.Idempotency.ProcessedMessage", b =>
+            modelBuilder.Entity("Commerce.Messaging.Idempotency.ProcessedMessage", b =>
                 {
                     b.Property<string>("ConsumerName")
                         .HasMaxLength(300)
@@ -217,7 +217,7 @@ namespace Commerce.Ordering.Data.Migrations
                     b.ToTable("processed_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Commerce.ServiceDefaults.Messaging.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("Commerce.Messaging.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

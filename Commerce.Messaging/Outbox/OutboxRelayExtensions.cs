@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
-namespace Commerce.ServiceDefaults.Messaging.Outbox;
+namespace Commerce.Messaging.Outbox;
 
 public static class OutboxRelayExtensions
 {

@@ -5,7 +5,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Commerce.ServiceDefaults.Messaging.Outbox;
+namespace Commerce.Messaging.Outbox;
 
 /// <summary>Relaying one batch: read, publish per aggregate, mark what the broker confirmed.</summary>
 public sealed partial class OutboxRelay<TContext>

@@ -1,4 +1,4 @@
-namespace Commerce.ServiceDefaults.Messaging.Idempotency;
+namespace Commerce.Messaging.Idempotency;
 
 /// <summary>That a consumer applied a message, written in the same transaction as what it changed.</summary>
 public sealed class ProcessedMessage(string consumerName, Guid messageId, DateTimeOffset processedAt)

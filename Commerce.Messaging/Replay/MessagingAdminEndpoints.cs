@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace Commerce.ServiceDefaults.Messaging.Replay;
+namespace Commerce.Messaging.Replay;
 
 public static class MessagingAdminEndpoints
 {

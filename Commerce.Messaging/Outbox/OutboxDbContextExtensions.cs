@@ -1,9 +1,9 @@
-using Commerce.ServiceDefaults.Messaging.Idempotency;
+using Commerce.Messaging.Idempotency;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Commerce.ServiceDefaults.Messaging.Outbox;
+namespace Commerce.Messaging.Outbox;
 
 /// <summary>Maps and creates the outbox and processed-message tables, and writes to the outbox.</summary>
 public static class OutboxDbContextExtensions

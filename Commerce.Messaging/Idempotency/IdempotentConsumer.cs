@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Commerce.ServiceDefaults.Messaging.Idempotency;
+namespace Commerce.Messaging.Idempotency;
 
 /// <summary>
 /// A consumer that applies each message once, however often it is delivered. <see cref="HandleAsync"/>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace Commerce.ServiceDefaults.Messaging.Outbox;
+namespace Commerce.Messaging.Outbox;
 
 /// <summary>
 /// Listens for the outbox trigger's NOTIFY on a connection of its own that does nothing else, so no

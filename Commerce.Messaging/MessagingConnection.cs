@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using RabbitMQ.Client;
 
-namespace Commerce.ServiceDefaults.Messaging;
+namespace Commerce.Messaging;
 
 /// <summary>The broker named by <c>ConnectionStrings:messaging</c>: <c>amqp://user:pass@host:port[/vhost]</c>.</summary>
 public sealed record MessagingConnection(string Host, ushort Port, string VirtualHost, string Username, string Password, bool UseTls)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Commerce.ServiceDefaults.Messaging.Replay;
+namespace Commerce.Messaging.Replay;
 
 public sealed record ReplayResult(string Queue, int Replayed, uint LeftInErrorQueue);
 

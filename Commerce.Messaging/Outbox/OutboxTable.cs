@@ -1,8 +1,8 @@
-using Commerce.ServiceDefaults.Messaging.Idempotency;
+using Commerce.Messaging.Idempotency;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Commerce.ServiceDefaults.Messaging.Outbox;
+namespace Commerce.Messaging.Outbox;
 
 /// <summary>
 /// The relay's SQL against one DbContext's outbox (and processed-message) table: what to read, how to
@@ -18,7 +18,7 @@ internal sealed class OutboxTable
         _outbox = outbox;
         _processed = processed;
         Channel = channel;
-        LockKey = Data.AdvisoryLocks.Key($"commerce-outbox:{channel}");
+        LockKey = ServiceDefaults.Data.AdvisoryLocks.Key($"commerce-outbox:{channel}");
     }
 
     /// <summary>The channel the outbox trigger notifies on commit.</summary>

@@ -1,4 +1,4 @@
-namespace Commerce.ServiceDefaults.Messaging.Outbox;
+namespace Commerce.Messaging.Outbox;
 
 /// <summary>How the outbox relay works, bound from <c>Messaging:Outbox</c>.</summary>
 public sealed class OutboxOptions

@@ -1,5 +1,5 @@
 using Commerce.Contracts;
-using Commerce.ServiceDefaults.Messaging.Replay;
+using Commerce.Messaging.Replay;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Commerce.ServiceDefaults.Messaging;
+namespace Commerce.Messaging;
 
 public static class MessagingExtensions
 {

@@ -1,4 +1,4 @@
-namespace Commerce.ServiceDefaults.Messaging;
+namespace Commerce.Messaging;
 
 /// <summary>Consumer retries and endpoint naming, bound from <c>Messaging</c>.</summary>
 public sealed class MessagingOptions

@@ -1,6 +1,6 @@
 using Commerce.ServiceDefaults.Loops;
 
-namespace Commerce.ServiceDefaults.Messaging.Outbox;
+namespace Commerce.Messaging.Outbox;
 
 /// <summary>What one leadership remembers: back-off for failing aggregates and for rows held back by older transactions.</summary>
 internal sealed class RelayState(OutboxOptions options)

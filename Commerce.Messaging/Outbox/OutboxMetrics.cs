@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Commerce.ServiceDefaults.Messaging.Outbox;
+namespace Commerce.Messaging.Outbox;
 
 /// <summary>How long events wait in the outbox, on the <c>Commerce</c> meter the telemetry exports.</summary>
 public sealed class OutboxMetrics
