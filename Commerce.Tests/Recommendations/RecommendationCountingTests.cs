@@ -141,6 +141,23 @@ public sealed class RecommendationCountingTests(RecommendationsService service) 
         Assert.True((await CatalogService.JsonAsync(trending)).GetProperty("items").GetArrayLength() <= 3);
     }
 
+    [Fact]
+    public async Task The_api_describes_itself_in_openapi_in_development()
+    {
+        await using var development = await RecommendationsService.StartAsync(service.Messaging, service.Catalog.BaseAddress,
+            new Dictionary<string, string?> { ["environment"] = "Development" });
+        using var client = development.CreateClient();
+        var document = await CatalogService.JsonAsync(await client.GetAsync("openapi/v1.json"));
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/recommendations/products/{id}", out var product), "the product route is described");
+        Assert.True(paths.TryGetProperty("/api/recommendations/trending", out _), "the trending route is described");
+        Assert.Contains("bought", product.GetProperty("get").GetProperty("summary").GetString());
+
+        // Not in the service the tests run as Production would: the fixture's runs as Testing.
+        using var hidden = await service.Client.GetAsync("openapi/v1.json");
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+    }
+
     private Task<int> Product(string category) => RecommendationsService.CreateProductAsync(service.Catalog, category);
 
     private async Task Order(params (int Product, int Quantity)[] lines)
