@@ -1,5 +1,6 @@
 using Commerce.Catalog.Data;
 using Commerce.Ordering.Data;
+using Commerce.Recommendations.Data;
 using Commerce.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -12,7 +13,7 @@ namespace Commerce.Tests.Foundation;
 /// </summary>
 public sealed class ModelSnapshotTests
 {
-    public static TheoryData<string> Contexts => new() { nameof(CatalogDbContext), nameof(OrderingDbContext), nameof(IdentityDb) };
+    public static TheoryData<string> Contexts => new() { nameof(CatalogDbContext), nameof(OrderingDbContext), nameof(RecommendationsDbContext), nameof(IdentityDb) };
 
     [Theory]
     [MemberData(nameof(Contexts))]
@@ -22,6 +23,7 @@ public sealed class ModelSnapshotTests
         {
             nameof(CatalogDbContext) => new CatalogDesignTimeFactory().CreateDbContext([]),
             nameof(OrderingDbContext) => new OrderingDesignTimeFactory().CreateDbContext([]),
+            nameof(RecommendationsDbContext) => new RecommendationsDesignTimeFactory().CreateDbContext([]),
             nameof(IdentityDb) => new IdentityDbDesignTimeFactory().CreateDbContext([]),
             _ => throw new ArgumentOutOfRangeException(nameof(context)),
         };

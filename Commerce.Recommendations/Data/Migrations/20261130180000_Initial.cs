@@ -6,7 +6,7 @@ namespace Commerce.Recommendations.Data.Migrations;
 
 [DbContext(typeof(RecommendationsDbContext))]
 [Migration("20261130180000_Initial")]
-public sealed class Initial : Migration
+public sealed partial class Initial : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {
