@@ -70,6 +70,15 @@ public sealed class ShopGraph : IAsyncLifetime
         args.AddRange(_ports.Select(p => $"--{p.Key}={p.Value}"));
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Commerce_AppHost>([.. args], ct);
+        // The AppHost's user secrets (written by ./run.sh on this machine: its generated admin and
+        // server passwords) are read after the command line and would win over it: the admin could
+        // then not sign in with the password this fixture chose. Set on the builder, they come last.
+        foreach (var arg in args.Where(a => a.StartsWith("--Parameters:", StringComparison.Ordinal)))
+        {
+            var (key, value) = (arg[2..arg.IndexOf('=')], arg[(arg.IndexOf('=') + 1)..]);
+            builder.Configuration[key] = value;
+        }
+
         // The storefront gives each call 5 s. A service's first checkout after start (EF Core building
         // its insert pipeline, JIT) takes longer than that beside other test runs on two cores; the
         // shopper would then see "could not place your order" and press again, which is not what the
