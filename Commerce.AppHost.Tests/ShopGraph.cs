@@ -32,9 +32,9 @@ public sealed class ShopGraph : IAsyncLifetime
     private readonly string _home = Directory.CreateTempSubdirectory("commerce-apphost-").FullName;
     private DistributedApplication? _app;
 
-    public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@shop.test";
+    public string AdminEmail { get; private set; } = $"admin-{Guid.NewGuid():N}@shop.test";
 
-    public string AdminPassword { get; } = $"Adm1n-{Guid.NewGuid():N}";
+    public string AdminPassword { get; private set; } = $"Adm1n-{Guid.NewGuid():N}";
 
     public TimeSpan StartupTime { get; private set; }
 
@@ -70,15 +70,6 @@ public sealed class ShopGraph : IAsyncLifetime
         args.AddRange(_ports.Select(p => $"--{p.Key}={p.Value}"));
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Commerce_AppHost>([.. args], ct);
-        // The AppHost's user secrets (written by ./run.sh on this machine: its generated admin and
-        // server passwords) are read after the command line and would win over it: the admin could
-        // then not sign in with the password this fixture chose. Set on the builder, they come last.
-        foreach (var arg in args.Where(a => a.StartsWith("--Parameters:", StringComparison.Ordinal)))
-        {
-            var (key, value) = (arg[2..arg.IndexOf('=')], arg[(arg.IndexOf('=') + 1)..]);
-            builder.Configuration[key] = value;
-        }
-
         // The storefront gives each call 5 s. A service's first checkout after start (EF Core building
         // its insert pipeline, JIT) takes longer than that beside other test runs on two cores; the
         // shopper would then see "could not place your order" and press again, which is not what the
@@ -88,6 +79,11 @@ public sealed class ShopGraph : IAsyncLifetime
             .WithEnvironment("HttpResilience__TotalRequestTimeout__Timeout", "00:01:30")
             .WithEnvironment("HttpResilience__CircuitBreaker__SamplingDuration", "00:02:00");
         _app = await builder.BuildAsync(ct);
+        // What Web is given, wherever it came from: on a machine where ./run.sh has run, the
+        // AppHost's user secrets hold its generated admin password, and it wins over the arguments.
+        var parameters = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().ToList();
+        AdminEmail = await parameters.Single(p => p.Name == "admin-email").GetValueAsync(ct) ?? AdminEmail;
+        AdminPassword = await parameters.Single(p => p.Name == "admin-password").GetValueAsync(ct) ?? AdminPassword;
         await _app.StartAsync(ct);
         foreach (var resource in Resources)
         {
