@@ -32,9 +32,9 @@ public sealed class ShopGraph : IAsyncLifetime
     private readonly string _home = Directory.CreateTempSubdirectory("commerce-apphost-").FullName;
     private DistributedApplication? _app;
 
-    public string AdminEmail { get; } = $"admin-{Guid.NewGuid():N}@shop.test";
+    public string AdminEmail { get; private set; } = $"admin-{Guid.NewGuid():N}@shop.test";
 
-    public string AdminPassword { get; } = $"Adm1n-{Guid.NewGuid():N}";
+    public string AdminPassword { get; private set; } = $"Adm1n-{Guid.NewGuid():N}";
 
     public TimeSpan StartupTime { get; private set; }
 
@@ -79,6 +79,11 @@ public sealed class ShopGraph : IAsyncLifetime
             .WithEnvironment("HttpResilience__TotalRequestTimeout__Timeout", "00:01:30")
             .WithEnvironment("HttpResilience__CircuitBreaker__SamplingDuration", "00:02:00");
         _app = await builder.BuildAsync(ct);
+        // What Web is given, wherever it came from: on a machine where ./run.sh has run, the
+        // AppHost's user secrets hold its generated admin password, and it wins over the arguments.
+        var parameters = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().ToList();
+        AdminEmail = await parameters.Single(p => p.Name == "admin-email").GetValueAsync(ct) ?? AdminEmail;
+        AdminPassword = await parameters.Single(p => p.Name == "admin-password").GetValueAsync(ct) ?? AdminPassword;
         await _app.StartAsync(ct);
         foreach (var resource in Resources)
         {

@@ -16,6 +16,8 @@ namespace Commerce.AppHost.Tests;
 [Collection(ShopGraphCollection.Name)]
 public sealed class ShopThroughTheGraphTests(ShopGraph graph, Chromium chromium, ITestOutputHelper output)
 {
+    private readonly List<IPage> _pages = [];
+
     [Fact]
     public async Task Every_resource_is_healthy_and_the_storefront_serves_home_and_a_product_page()
     {
@@ -45,6 +47,7 @@ public sealed class ShopThroughTheGraphTests(ShopGraph graph, Chromium chromium,
     private async Task<IPage> Visitor()
     {
         var page = await chromium.NewVisitorAsync(graph.Storefront);
+        _pages.Add(page);
         page.Context.SetDefaultTimeout(60_000);
         page.Context.SetDefaultNavigationTimeout(90_000);
         return page;
@@ -59,6 +62,11 @@ public sealed class ShopThroughTheGraphTests(ShopGraph graph, Chromium chromium,
         }
         catch
         {
+            foreach (var page in _pages)
+            {
+                output.WriteLine($"page at {page.Url}:\n{await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 })}\n");
+            }
+
             // The storefront's side of a failure is in its console log, as the dashboard shows it.
             output.WriteLine("web's console log:");
             output.WriteLine(await graph.ConsoleLogAsync("web"));

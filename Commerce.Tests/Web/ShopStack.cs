@@ -116,7 +116,8 @@ public sealed partial class WebSession : IDisposable
     public WebSession(Uri baseAddress)
     {
         Cookies = new CookieContainer();
-        _client = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false })
+        // No trace context, as from a browser: in the test process, other tests' tracers would make it.
+        _client = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false, ActivityHeadersPropagator = null })
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(30),
