@@ -98,7 +98,10 @@ public sealed class ShopServices : IAsyncDisposable
 
     public async Task<(int Available, int Reserved)> StockAsync(int productId)
     {
-        await using var conn = new Npgsql.NpgsqlConnection(CatalogConnectionString);
+        // The test's own look at the stock, taken while a flash sale keeps PostgreSQL busy forking
+        // the services' connections: it waits longer for a connection than the default 15 s.
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(CatalogConnectionString) { Timeout = 60 }.ConnectionString;
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
         await conn.OpenAsync();
         await using var cmd = new Npgsql.NpgsqlCommand("SELECT available_stock, reserved_stock FROM products WHERE id = $1", conn)
         {
