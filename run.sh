@@ -108,6 +108,17 @@ log=$home/logs/apphost.log
 say "starting the AppHost (backing servers: $mode)"
 app_pid=''
 stopping=false
+# Processes this run started: DCP hands the AppHost's environment down, and the servers carry
+# the data folder on their command line. This script's own session (itself, its pipelines, what
+# started it) is not among them: the AppHost was started in a session of its own.
+own_session=$(ps -o sid= -p $$ | tr -d ' ')
+own_pids() {
+  local candidates
+  candidates=$({ grep -lzxF "COMMERCE_HOME=$home" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3
+    pgrep -f -- "$home/" || true; } | sort -un | tr '\n' ',' | sed 's/,$//')
+  [ -n "$candidates" ] || return 0
+  ps -o pid=,sid= -p "$candidates" 2>/dev/null | awk -v own="$own_session" '$2 != own { print $1 }' | tr '\n' ' ' | sed 's/ $//'
+}
 stop_all() {
   $stopping && return 0
   stopping=true
@@ -130,6 +141,18 @@ stop_all() {
   if [ -n "$dcp" ]; then
     say "DCP still running 30s after the AppHost, killing: $(echo $dcp)"
     kill -KILL $dcp 2>/dev/null
+  fi
+  # The servers and services DCP stopped may still be shutting down (PostgreSQL's checkpoint,
+  # RabbitMQ's node): "stopped" means none of them is left.
+  local rest
+  for _ in $(seq 1 100); do
+    rest=$(own_pids)
+    [ -z "$rest" ] && break
+    sleep 0.2
+  done
+  if [ -n "$rest" ]; then
+    say "still running 20s after DCP, killing: $(ps -o pid=,comm= -p "${rest// /,}" | tr '\n' ' ')"
+    kill -KILL $rest 2>/dev/null
   fi
   say "stopped; data kept in $home/data (./run.sh --reset wipes it)"
 }

@@ -161,12 +161,17 @@ note "run.sh exited with $run_status after $((SECONDS - stop_started))s"
 
 failures=0
 [ "$run_status" -eq 0 ] || { note "run.sh should exit 0 after SIGINT"; failures=$((failures + 1)); }
-sleep 1   # let the kernel reap what just exited
-left="$(left_pids)"
+# run.sh says "stopped" only once nothing it started is left; allow the kernel a moment to reap.
+for _ in 1 2 3 4 5; do
+  sleep 1
+  left="$(left_pids)"
+  [ -n "${left// /}" ] || break
+  seen=$(ps -o pid=,args= -p "$(echo $left | tr ' ' ',')" 2>/dev/null || true)
+  [ -n "$seen" ] || { left=''; break; }   # they exited between the scan and the listing
+done
 if [ -n "${left// /}" ]; then
-  note "processes left behind:"
-  # shellcheck disable=SC2086
-  ps -o pid,args -p $(echo $left | tr ' ' ',') | sed 's/^/  /'
+  note "processes left behind 5s after run.sh exited:"
+  printf '%s\n' "$seen" | sed 's/^/  /'
   failures=$((failures + 1))
 fi
 for p in "${ports[@]}"; do
