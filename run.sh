@@ -16,6 +16,8 @@
 #   COMMERCE_RABBITMQ_MANAGEMENT_PORT [5113] COMMERCE_RABBITMQ_DIST_PORT [5114] COMMERCE_EPMD_PORT [5115]
 #   COMMERCE_DASHBOARD_PORT [5120] COMMERCE_OTLP_PORT [5121] COMMERCE_RESOURCE_SERVICE_PORT [5122]
 #   COMMERCE_ADMIN_EMAIL [admin@commerce.example.com]
+#   COMMERCE_REPLICAS [1] (replicas of Catalog, Cart and Ordering)
+#   COMMERCE_RECOMMENDATIONS [true] (false: the shop without the Recommendations service)
 set -euo pipefail
 cd "$(dirname "$0")"
 repo=$PWD
@@ -27,7 +29,7 @@ for arg in "$@"; do
     --no-build) build=false ;;
     --executables) mode=executables ;;
     --containers) mode=containers ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done

@@ -111,13 +111,26 @@ public sealed class PublishTests
         Assert.Contains("containerapp update --name postgres --resource-group rg-test --min-replicas 1 --max-replicas 1 --output none", commands);
     }
 
-    private static async Task<JsonElement> PublishManifestAsync()
+    [Fact]
+    public async Task Without_recommendations_the_shop_has_no_such_service_and_the_storefront_no_address_for_it()
+    {
+        var manifest = await PublishManifestAsync(new() { ["COMMERCE_RECOMMENDATIONS"] = "false" });
+        var resources = manifest.GetProperty("resources");
+
+        Assert.False(resources.TryGetProperty("recommendations", out _), "the recommendations service is still in the graph");
+        var webEnv = resources.GetProperty("web").GetProperty("env");
+        Assert.False(webEnv.TryGetProperty("services__recommendations__http__0", out _), "web still gets the recommendations address");
+        Assert.Equal("{ordering.bindings.http.url}", webEnv.GetProperty("services__ordering__http__0").GetString());
+    }
+
+    private static async Task<JsonElement> PublishManifestAsync(Dictionary<string, string>? env = null)
     {
         var output = Directory.CreateTempSubdirectory("commerce-manifest-");
         try
         {
             var path = Path.Combine(output.FullName, "manifest.json");
-            await RunAsync("dotnet", [AppHostAssembly(), "--publisher", "manifest", "--output-path", path], new() { ["DOTNET_ENVIRONMENT"] = "Production" });
+            await RunAsync("dotnet", [AppHostAssembly(), "--publisher", "manifest", "--output-path", path],
+                new(env ?? []) { ["DOTNET_ENVIRONMENT"] = "Production" });
             using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path));
             return document.RootElement.Clone();
         }

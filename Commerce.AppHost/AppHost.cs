@@ -141,13 +141,16 @@ var ordering = Replicated(Service<Projects.Commerce_Ordering>("ordering", "COMME
     .WithReference(cart).WaitFor(cart);
 
 // Learns from paid orders only; nothing waits for it: the storefront renders without its sections when it is away.
-var recommendations = Service<Projects.Commerce_Recommendations>("recommendations", "COMMERCE_RECOMMENDATIONS_PORT", 5104)
-    .WithReference(recommendationsDb).WaitFor(postgresServer)
-    .WithReference(messaging).WaitFor(messaging)
-    .WithReference(catalog).WaitFor(catalog);
+// COMMERCE_RECOMMENDATIONS=false leaves the service out altogether (the shop as it was without it).
+var recommendations = builder.Configuration.GetValue("COMMERCE_RECOMMENDATIONS", true)
+    ? Service<Projects.Commerce_Recommendations>("recommendations", "COMMERCE_RECOMMENDATIONS_PORT", 5104)
+        .WithReference(recommendationsDb).WaitFor(postgresServer)
+        .WithReference(messaging).WaitFor(messaging)
+        .WithReference(catalog).WaitFor(catalog)
+    : null;
 
 // The storefront: the only service reachable from outside, and the only one holding the signing key.
-Service<Projects.Commerce_Web>("web", "COMMERCE_WEB_PORT", 5100)
+var web = Service<Projects.Commerce_Web>("web", "COMMERCE_WEB_PORT", 5100)
     .WithExternalHttpEndpoints()
     .WithReference(identityDb).WaitFor(postgresServer)
     // For sharing Web's Data Protection keys between replicas once it uses it (docs/deploy.md).
@@ -155,11 +158,14 @@ Service<Projects.Commerce_Web>("web", "COMMERCE_WEB_PORT", 5100)
     .WithReference(catalog).WaitFor(catalog)
     .WithReference(cart).WaitFor(cart)
     .WithReference(ordering).WaitFor(ordering)
-    // A reference without WaitFor: the shop opens whether or not recommendations are up.
-    .WithReference(recommendations)
     .WithEnvironment("Auth__SigningKey", signingKey)
     .WithEnvironment("Admin__Email", adminEmail)
     .WithEnvironment("Admin__Password", adminPassword);
+if (recommendations is not null)
+{
+    // A reference without WaitFor: the shop opens whether or not recommendations are up.
+    web.WithReference(recommendations);
+}
 
 builder.Build().Run();
 
