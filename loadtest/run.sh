@@ -110,7 +110,7 @@ export LT_LOAD_BEFORE
 say "load average before: $LT_LOAD_BEFORE on $(nproc) cores"
 
 $py monitor.py "$results" catalog="$catalog_port" cart="$cart_port" ordering="$ordering_port" web="$web_port" \
-  postgres="${COMMERCE_POSTGRES_PORT:-5110}" redis="${COMMERCE_REDIS_PORT:-5111}" rabbitmq="${COMMERCE_RABBITMQ_PORT:-5112}" &
+  recommendations="${COMMERCE_RECOMMENDATIONS_PORT:-5104}" postgres="${COMMERCE_POSTGRES_PORT:-5110}" redis="${COMMERCE_REDIS_PORT:-5111}" rabbitmq="${COMMERCE_RABBITMQ_PORT:-5112}" &
 monitor_pid=$!
 
 IFS=, read -r p1 p2 p3 p4 p5 <<< "$phases"
