@@ -27,7 +27,7 @@ public static class CartApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CartStore>();
         builder.Services.AddScoped<CartService>();
-        builder.Services.AddServiceHttpClient<CatalogClient>("catalog");
+        builder.Services.AddServiceHttpClient<CartCatalogClient>("catalog");
         builder.Services.AddExceptionHandler<RedisUnavailableHandler>();
         builder.Services.AddOpenApi();
 

@@ -1,10 +1,10 @@
 namespace Commerce.Contracts;
 
-/// <summary>One line of an order: the price is the one Catalog gave at checkout.</summary>
-public sealed record OrderLine(int ProductId, int Quantity, decimal UnitPrice);
+/// <summary>One line of a submitted order: the price is the one Catalog gave at checkout.</summary>
+public sealed record OrderSubmittedLine(int ProductId, int Quantity, decimal UnitPrice);
 
 /// <summary>A buyer checked out; Catalog reserves the stock for every line or for none.</summary>
-public sealed record OrderSubmitted(Guid OrderId, string BuyerId, IReadOnlyList<OrderLine> Lines, string Currency) : IntegrationEvent;
+public sealed record OrderSubmitted(Guid OrderId, string BuyerId, IReadOnlyList<OrderSubmittedLine> Lines, string Currency) : IntegrationEvent;
 
 /// <summary>Catalog reserved the stock of every line of the order.</summary>
 public sealed record StockReserved(Guid OrderId) : IntegrationEvent;

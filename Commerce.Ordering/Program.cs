@@ -34,8 +34,8 @@ public static class OrderingApp
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPaymentProvider, SimulatedPaymentProvider>();
-        builder.Services.AddServiceHttpClient<CartClient>("cart");
-        builder.Services.AddServiceHttpClient<CatalogClient>("catalog");
+        builder.Services.AddServiceHttpClient<CheckoutCartClient>("cart");
+        builder.Services.AddServiceHttpClient<CheckoutCatalogClient>("catalog");
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<OrderLifecycle>();
         builder.Services.AddScoped<IOrderEvents, OutboxOrderEvents>();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Commerce.Cart.Contracts;
 using Commerce.Cart.Domain;
 using Commerce.ServiceDefaults.Auth;
 using Commerce.ServiceDefaults.Problems;
@@ -6,15 +7,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Commerce.Cart.Carts;
-
-public sealed record SetQuantityRequest(int? Quantity);
-
-/// <summary>
-/// <see cref="AnonymousBuyerToken"/> proves the caller owns the cart to merge: a token the storefront
-/// minted for the anonymous buyer (its <c>sub</c>), checked like a bearer token. An id alone proves
-/// nothing, so none is taken.
-/// </summary>
-public sealed record MergeCartRequest(string? AnonymousBuyerToken);
 
 /// <summary>
 /// The buyer's own cart. Every route needs a token and acts on the cart of its <c>sub</c>; no route

@@ -1,4 +1,5 @@
 using Commerce.Cart.Catalog;
+using Commerce.Cart.Contracts;
 using Commerce.Cart.Domain;
 using Commerce.Cart.Storage;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,7 @@ public abstract record CartOutcome
 /// A buyer's cart: stored lines in Redis, priced on every read by one batch call to Catalog.
 /// The buyer id always comes from the caller's token, never from the request.
 /// </summary>
-public sealed class CartService(CartStore store, CatalogClient catalog, IOptions<CartOptions> options, TimeProvider time, ILogger<CartService> logger)
+public sealed class CartService(CartStore store, CartCatalogClient catalog, IOptions<CartOptions> options, TimeProvider time, ILogger<CartService> logger)
 {
     private readonly CartLimits _limits = options.Value.Limits;
 

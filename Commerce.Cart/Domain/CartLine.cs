@@ -23,19 +23,3 @@ public sealed record ProductSnapshot(
     int AvailableStock,
     string? Sku = null,
     string? ImageUrl = null);
-
-/// <summary>Something the shopper should know about a line or the whole cart.</summary>
-public sealed record CartWarning(string Code, string Message);
-
-public static class CartWarningCodes
-{
-    public const string PriceChanged = "PriceChanged";
-    public const string StockShort = "StockShort";
-    public const string OutOfStock = "OutOfStock";
-    public const string ProductUnavailable = "ProductUnavailable";
-    public const string PriceNotVerified = "PriceNotVerified";
-    public const string CatalogUnavailable = "CatalogUnavailable";
-    public const string MixedCurrencies = "MixedCurrencies";
-    public const string QuantityCapped = "QuantityCapped";
-    public const string CartFull = "CartFull";
-}

@@ -1,3 +1,5 @@
+using Commerce.Cart.Contracts;
+
 namespace Commerce.Cart.Domain;
 
 /// <summary>What merging one cart into another changes, and what the shopper should be told.</summary>

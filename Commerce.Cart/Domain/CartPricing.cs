@@ -1,4 +1,5 @@
 using System.Globalization;
+using Commerce.Cart.Contracts;
 
 namespace Commerce.Cart.Domain;
 

@@ -1,6 +1,5 @@
 using Commerce.Catalog.Data;
 using Commerce.Messaging.Outbox;
-using Contracts = Commerce.Contracts;
 
 namespace Commerce.Catalog.Products;
 
@@ -13,16 +12,16 @@ public sealed class OutboxProductEvents : IProductChangeObserver
     public ValueTask OnSavingAsync(CatalogDbContext db, ProductChange change, CancellationToken cancellationToken)
     {
         var aggregate = $"product:{change.ProductId}";
-        db.AddOutboxMessage(aggregate, new Contracts.ProductChanged(change.ProductId, change.Kind switch
+        db.AddOutboxMessage(aggregate, new Commerce.Contracts.ProductChanged(change.ProductId, change.Kind switch
         {
-            ProductChangeKind.Created => Contracts.ProductChangeKind.Created,
-            ProductChangeKind.Deleted => Contracts.ProductChangeKind.Deleted,
-            ProductChangeKind.StockAdjusted => Contracts.ProductChangeKind.Stock,
-            _ => Contracts.ProductChangeKind.Updated,
+            ProductChangeKind.Created => Commerce.Contracts.ProductChangeKind.Created,
+            ProductChangeKind.Deleted => Commerce.Contracts.ProductChangeKind.Deleted,
+            ProductChangeKind.StockAdjusted => Commerce.Contracts.ProductChangeKind.Stock,
+            _ => Commerce.Contracts.ProductChangeKind.Updated,
         }));
         if (change.Price is { } price)
         {
-            db.AddOutboxMessage(aggregate, new Contracts.ProductPriceChanged(change.ProductId, price.OldPrice, price.NewPrice, price.NewCurrency));
+            db.AddOutboxMessage(aggregate, new Commerce.Contracts.ProductPriceChanged(change.ProductId, price.OldPrice, price.NewPrice, price.NewCurrency));
         }
 
         return ValueTask.CompletedTask;

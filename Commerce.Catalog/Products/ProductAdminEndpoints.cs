@@ -4,13 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Commerce.Catalog.Products;
 
-public sealed record CreateProductRequest(string? Sku, string? Name, string? Description, string? Brand, string? Category, decimal Price, string? Currency, int? AvailableStock);
-
-/// <summary><see cref="Version"/> is the version the admin read: a stale one gets 409 instead of overwriting a newer change.</summary>
-public sealed record UpdateProductRequest(string? Sku, string? Name, string? Description, string? Brand, string? Category, decimal Price, string? Currency, int? Version);
-
-public sealed record StockAdjustmentRequest(int? Delta);
-
 /// <summary>Back-office changes to products; every route needs the admin role.</summary>
 public static class ProductAdminEndpoints
 {
@@ -29,11 +22,11 @@ public static class ProductAdminEndpoints
     internal static async Task<Results<Created<ProductResponse>, ValidationProblem, ProblemHttpResult>> Create(
         CreateProductRequest request, ProductCommands commands, CancellationToken cancellationToken)
     {
-        var result = await commands.CreateAsync(Details(request.Sku, request.Name, request.Description, request.Brand, request.Category, request.Price, request.Currency),
+        var result = await commands.CreateAsync(Details(request),
             request.AvailableStock ?? 0, cancellationToken);
         return result.Error switch
         {
-            CommandError.None => TypedResults.Created($"/api/catalog/products/{result.Product!.Id}", ProductResponse.From(result.Product)),
+            CommandError.None => TypedResults.Created($"/api/catalog/products/{result.Product!.Id}", ProductResponses.From(result.Product)),
             CommandError.Invalid => TypedResults.ValidationProblem(result.Errors!, detail: result.Message),
             _ => Problem(result, 0),
         };
@@ -48,11 +41,11 @@ public static class ProductAdminEndpoints
         }
 
         var result = await commands.UpdateAsync(id,
-            Details(request.Sku, request.Name, request.Description, request.Brand, request.Category, request.Price, request.Currency),
+            Details(request),
             request.Version.Value, cancellationToken);
         return result.Error switch
         {
-            CommandError.None => TypedResults.Ok(ProductResponse.From(result.Product!)),
+            CommandError.None => TypedResults.Ok(ProductResponses.From(result.Product!)),
             CommandError.Invalid => TypedResults.ValidationProblem(result.Errors!, detail: result.Message),
             _ => Problem(result, id),
         };
@@ -75,15 +68,15 @@ public static class ProductAdminEndpoints
         var result = await commands.AdjustStockAsync(id, request.Delta.Value, cancellationToken);
         return result.Error switch
         {
-            CommandError.None => TypedResults.Ok(ProductResponse.From(result.Product!)),
+            CommandError.None => TypedResults.Ok(ProductResponses.From(result.Product!)),
             CommandError.Invalid => TypedResults.ValidationProblem(result.Errors!, detail: result.Message),
             _ => Problem(result, id),
         };
     }
 
-    private static ProductDetails Details(string? sku, string? name, string? description, string? brand, string? category, decimal price, string? currency) =>
-        new(sku?.Trim().ToUpperInvariant() ?? string.Empty, name ?? string.Empty, description ?? string.Empty, brand ?? string.Empty, category ?? string.Empty,
-            price, string.IsNullOrWhiteSpace(currency) ? ProductRules.DefaultCurrency : currency);
+    private static ProductDetails Details(ProductFieldsRequest r) =>
+        new(r.Sku?.Trim().ToUpperInvariant() ?? string.Empty, r.Name ?? string.Empty, r.Description ?? string.Empty, r.Brand ?? string.Empty,
+            r.Category ?? string.Empty, r.Price, string.IsNullOrWhiteSpace(r.Currency) ? ProductRules.DefaultCurrency : r.Currency);
 
     private static ProblemHttpResult Problem(CommandResult result, int id) => result.Error switch
     {

@@ -21,7 +21,7 @@ public sealed class ProductReader(CatalogDbContext db, ProductCache cache)
             var loaded = await db.Products.AsNoTracking()
                 .Where(p => missing.Contains(p.Id))
                 .ToListAsync(cancellationToken);
-            var responses = loaded.Select(ProductResponse.From).ToList();
+            var responses = loaded.Select(ProductResponses.From).ToList();
             foreach (var r in responses)
             {
                 found[r.Id] = r;

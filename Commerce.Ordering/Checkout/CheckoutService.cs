@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Commerce.Ordering.Contracts;
 using Commerce.Ordering.Data;
 using Commerce.Ordering.Domain;
 using Commerce.Ordering.Payments;
@@ -22,8 +23,8 @@ public abstract record CheckoutResult
 /// </summary>
 public sealed class CheckoutService(
     OrderingDbContext db,
-    CartClient cart,
-    CatalogClient catalog,
+    CheckoutCartClient cart,
+    CheckoutCatalogClient catalog,
     IPaymentProvider payments,
     IOrderEvents events,
     TimeProvider time,

@@ -1,14 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Commerce.Cart.Contracts;
+using Commerce.Catalog.Contracts;
 
 namespace Commerce.Ordering.Checkout;
-
-public sealed record CartLineView(int ProductId, int Quantity);
-
-public sealed record CartView(IReadOnlyList<CartLineView> Lines);
-
-public sealed record CatalogProduct(int Id, string Name, decimal Price, string Currency, int AvailableStock);
 
 /// <summary>A dependency that did not answer; checkout answers 503 rather than guessing.</summary>
 public sealed class DependencyUnavailableException(string service, Exception? inner = null)
@@ -18,10 +14,10 @@ public sealed class DependencyUnavailableException(string service, Exception? in
 }
 
 /// <summary>
-/// Reads the buyer's cart as the buyer: the buyer's own token is passed on, so Cart serves exactly
-/// the cart it would serve them.
+/// Checkout's client of Cart. It reads the buyer's cart as the buyer: the buyer's own token is
+/// passed on, so Cart serves exactly the cart it would serve them.
 /// </summary>
-public sealed class CartClient(HttpClient http)
+public sealed class CheckoutCartClient(HttpClient http)
 {
     public async Task<CartView> GetCartAsync(string bearerToken, CancellationToken cancellationToken)
     {
@@ -32,7 +28,7 @@ public sealed class CartClient(HttpClient http)
             using var response = await http.SendAsync(request, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return new CartView([]);
+                return CartView.Empty;
             }
 
             if (!response.IsSuccessStatusCode)
@@ -41,7 +37,7 @@ public sealed class CartClient(HttpClient http)
             }
 
             var cart = await response.Content.ReadFromJsonAsync<CartView>(cancellationToken);
-            return cart ?? new CartView([]);
+            return cart ?? CartView.Empty;
         }
         catch (HttpRequestException ex)
         {
@@ -50,20 +46,20 @@ public sealed class CartClient(HttpClient http)
     }
 }
 
-/// <summary>Catalog is the source of truth for names and prices.</summary>
-public sealed class CatalogClient(HttpClient http)
+/// <summary>Checkout's client of Catalog, the source of truth for names and prices.</summary>
+public sealed class CheckoutCatalogClient(HttpClient http)
 {
     /// <summary>Catalog answers at most this many ids per request.</summary>
     public const int MaxIdsPerRequest = 100;
 
-    public async Task<IReadOnlyList<CatalogProduct>> GetProductsAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ProductResponse>> GetProductsAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
     {
-        var products = new List<CatalogProduct>();
+        var products = new List<ProductResponse>();
         foreach (var chunk in ids.Distinct().Chunk(MaxIdsPerRequest))
         {
             try
             {
-                var page = await http.GetFromJsonAsync<CatalogPage>($"api/catalog/products?ids={string.Join(',', chunk)}&pageSize={MaxIdsPerRequest}", cancellationToken);
+                var page = await http.GetFromJsonAsync<ProductPage>($"api/catalog/products?ids={string.Join(',', chunk)}&pageSize={MaxIdsPerRequest}", cancellationToken);
                 products.AddRange(page?.Items ?? []);
             }
             catch (HttpRequestException ex)
@@ -74,6 +70,4 @@ public sealed class CatalogClient(HttpClient http)
 
         return products;
     }
-
-    private sealed record CatalogPage(List<CatalogProduct> Items);
 }

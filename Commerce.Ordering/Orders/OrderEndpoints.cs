@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Commerce.Ordering.Checkout;
+using Commerce.Ordering.Contracts;
 using Commerce.Ordering.Data;
 using Commerce.Ordering.Domain;
 using Commerce.ServiceDefaults.Auth;
@@ -84,7 +85,7 @@ public static class OrderEndpoints
             var result = await checkout.CheckoutAsync(BuyerId(user), token, idempotencyKey.Trim(), request, cancellationToken);
             return result switch
             {
-                CheckoutResult.Accepted accepted => TypedResults.Accepted($"/api/orders/{accepted.Order.Id}", OrderResponse.From(accepted.Order)),
+                CheckoutResult.Accepted accepted => TypedResults.Accepted($"/api/orders/{accepted.Order.Id}", OrderResponses.From(accepted.Order)),
                 CheckoutResult.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors,
                     title: "Check the highlighted fields", type: null),
                 CheckoutResult.Refused refused => TypedResults.Problem(statusCode: 422, title: refused.Title, detail: refused.Detail),
@@ -116,7 +117,7 @@ public static class OrderEndpoints
     {
         var buyerId = BuyerId(user);
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && o.BuyerId == buyerId, cancellationToken);
-        return order is null ? NotFoundOrder(id) : TypedResults.Ok(OrderResponse.From(order));
+        return order is null ? NotFoundOrder(id) : TypedResults.Ok(OrderResponses.From(order));
     }
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelAsync(
@@ -169,7 +170,7 @@ public static class OrderEndpoints
         CancellationToken cancellationToken)
     {
         var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
-        return order is null ? NotFoundOrder(id) : TypedResults.Ok(OrderResponse.From(order));
+        return order is null ? NotFoundOrder(id) : TypedResults.Ok(OrderResponses.From(order));
     }
 
     private static Dictionary<string, string[]>? PagingErrors(int? page, int? pageSize)
@@ -194,7 +195,7 @@ public static class OrderEndpoints
         var size = pageSize ?? 20;
         var total = await query.CountAsync(cancellationToken);
         var items = await query.AsNoTracking().OrderByDescending(o => o.CreatedAt).Skip((p - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return new OrderPage(items.Select(OrderResponse.From).ToList(), total, p, size);
+        return new OrderPage(items.Select(OrderResponses.From).ToList(), total, p, size);
     }
 
     // TypedResults.Problem, not NotFound(new ProblemDetails): it answers as application/problem+json
@@ -205,7 +206,7 @@ public static class OrderEndpoints
     private static Results<Ok<OrderResponse>, ProblemHttpResult> ToResult(Guid id, LifecycleOutcome outcome, string action) =>
         outcome switch
         {
-            LifecycleOutcome.Done done => TypedResults.Ok(OrderResponse.From(done.Order)),
+            LifecycleOutcome.Done done => TypedResults.Ok(OrderResponses.From(done.Order)),
             LifecycleOutcome.NotFound => NotFoundOrder(id),
             LifecycleOutcome.NotAllowed refused => TypedResults.Problem(statusCode: 409, title: $"This order cannot {action} now",
                 detail: $"Order {id} is {refused.Order.Status}, so it cannot {action}.",

@@ -13,7 +13,7 @@ namespace Commerce.Ordering.Orders;
 public sealed class OutboxOrderEvents(OrderingDbContext db) : IOrderEvents
 {
     public void Submitted(Order order) => Add(order, new OrderSubmitted(order.Id, order.BuyerId,
-        order.Lines.Select(l => new Commerce.Contracts.OrderLine(l.ProductId, l.Quantity, l.UnitPrice)).ToList(), order.Currency));
+        order.Lines.Select(l => new Commerce.Contracts.OrderSubmittedLine(l.ProductId, l.Quantity, l.UnitPrice)).ToList(), order.Currency));
 
     public void Cancelled(Order order) => Add(order, new OrderCancelled(order.Id, order.StatusReason ?? "Cancelled."));
 

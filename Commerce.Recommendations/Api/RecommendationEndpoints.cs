@@ -1,3 +1,4 @@
+using Commerce.Recommendations.Contracts;
 using Commerce.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using Commerce.Recommendations.Catalog;
+using Commerce.Recommendations.Contracts;
 using Commerce.Recommendations.Data;
 using Commerce.Recommendations.Domain;
 using Microsoft.EntityFrameworkCore;

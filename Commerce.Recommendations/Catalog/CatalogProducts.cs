@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using Commerce.Catalog.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Commerce.Recommendations.Catalog;
@@ -43,8 +44,8 @@ public sealed class CatalogProducts(HttpClient http, IOptions<RecommendationsOpt
                 return (CatalogAnswer.Unreachable, null);
             }
 
-            var product = await response.Content.ReadFromJsonAsync<CatalogProduct>(timeout.Token);
-            return product is null ? (CatalogAnswer.Unreachable, null) : (CatalogAnswer.Found, product);
+            var product = await response.Content.ReadFromJsonAsync<ProductResponse>(timeout.Token);
+            return product is null ? (CatalogAnswer.Unreachable, null) : (CatalogAnswer.Found, Of(product));
         }
         catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -62,14 +63,14 @@ public sealed class CatalogProducts(HttpClient http, IOptions<RecommendationsOpt
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.CatalogTimeout);
-            var page = await http.GetFromJsonAsync<CatalogPage>(
+            var page = await http.GetFromJsonAsync<ProductPage>(
                 "api/catalog/products?ids=" + string.Join(',', chunk.Select(i => i.ToString(CultureInfo.InvariantCulture))), timeout.Token)
                 ?? throw new HttpRequestException("Catalog answered an empty body to a batch read.");
-            found.AddRange(page.Items ?? []);
+            found.AddRange((page.Items ?? []).Select(Of));
         }
 
         return found;
     }
 
-    private sealed record CatalogPage(IReadOnlyList<CatalogProduct>? Items);
+    private static CatalogProduct Of(ProductResponse product) => new(product.Id, product.Category);
 }

@@ -1,3 +1,4 @@
+using Commerce.Cart.Contracts;
 using Commerce.Cart.Domain;
 
 namespace Commerce.Tests.Cart;

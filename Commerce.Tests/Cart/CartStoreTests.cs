@@ -1,4 +1,5 @@
 using Commerce.Cart;
+using Commerce.Cart.Contracts;
 using Commerce.Cart.Domain;
 using Commerce.Cart.Storage;
 using Commerce.Tests.Infrastructure;

@@ -97,7 +97,7 @@ public sealed class CacheTests(CatalogService catalog) : IClassFixture<CatalogSe
 
         // What a reader that loaded the old row before the change would write now.
         var cache = catalog.App.App.Services.GetService(typeof(Commerce.Catalog.Caching.ProductCache)) as Commerce.Catalog.Caching.ProductCache;
-        var stale = JsonSerializer.Deserialize<Commerce.Catalog.Products.ProductResponse>(product.GetRawText(), JsonSerializerOptions.Web)!;
+        var stale = JsonSerializer.Deserialize<ProductResponse>(product.GetRawText(), JsonSerializerOptions.Web)!;
         await cache!.SetManyAsync([stale]);
 
         var entry = (string?)await redis.GetDatabase().StringGetAsync($"{catalog.CachePrefix}:product:13");

@@ -16,7 +16,7 @@ public sealed class RecommendationCountingTests(RecommendationsService service) 
     private IBus Bus => service.App.App.Services.GetRequiredService<IBus>();
 
     private static OrderSubmitted Submitted(Guid order, params (int Product, int Quantity)[] lines) =>
-        new(order, "buyer-rec", lines.Select(l => new OrderLine(l.Product, l.Quantity, 10m)).ToList(), "USD");
+        new(order, "buyer-rec", lines.Select(l => new OrderSubmittedLine(l.Product, l.Quantity, 10m)).ToList(), "USD");
 
     [Fact]
     public async Task Paid_orders_count_once_whatever_is_delivered_twice_out_of_order_or_replayed()

@@ -6,7 +6,8 @@ namespace Commerce.Tests.Web;
 /// <summary>Which recommended products a storefront shelf shows.</summary>
 public sealed class RecommendedPicksTests
 {
-    private static ProductDto P(int id, int stock, decimal price = 10m) => new() { Id = id, Name = $"P{id}", AvailableStock = stock, Price = price };
+    private static ProductResponse P(int id, int stock, decimal price = 10m) =>
+        new(id, $"SKU-{id}", $"P{id}", "", "Brand", "Category", price, "USD", stock, $"/api/catalog/products/{id}/image", 1, default, default);
 
     [Fact]
     public void The_shelf_keeps_the_recommended_order_with_catalogs_prices_and_skips_what_is_gone_or_sold_out()

@@ -1,3 +1,4 @@
+using Commerce.Catalog.Contracts;
 using Commerce.Web.Services;
 
 namespace Commerce.Web.Domain;
@@ -34,12 +35,12 @@ public static class RecommendedPicks
     /// that is out of stock is skipped.
     /// </summary>
     /// <param name="catalog">Catalog's current answer for the candidates.</param>
-    public static IReadOnlyList<ProductDto> Pick(IReadOnlyList<int> candidates, IEnumerable<ProductDto> catalog, int take)
+    public static IReadOnlyList<ProductResponse> Pick(IReadOnlyList<int> candidates, IEnumerable<ProductResponse> catalog, int take)
     {
         var current = catalog.GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.First());
         return candidates.Distinct()
             .Select(id => current.GetValueOrDefault(id))
-            .OfType<ProductDto>()
+            .OfType<ProductResponse>()
             .Where(p => StockState.Of(p.AvailableStock).CanBuy)
             .Take(take)
             .ToList();

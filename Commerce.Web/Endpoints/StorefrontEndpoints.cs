@@ -27,7 +27,7 @@ public static class StorefrontEndpoints
         {
             var suggestions = await catalog.SuggestAsync(term, cancellationToken);
             return TypedResults.Ok<IReadOnlyList<SuggestionView>>(suggestions.Take(8)
-                .Select(s => new SuggestionView(s.Text, s.ProductId is { } id ? $"/products/{id}" : "/catalog?q=" + Uri.EscapeDataString(s.Text)))
+                .Select(s => new SuggestionView(s, "/catalog?q=" + Uri.EscapeDataString(s)))
                 .ToList());
         }
         catch (Exception ex) when (ex is ServiceUnavailableException or ServiceRejectedException)

@@ -1,3 +1,4 @@
+using Commerce.Cart.Contracts;
 using Commerce.Web.Buyers;
 
 namespace Commerce.Web.Services;
@@ -6,12 +7,12 @@ namespace Commerce.Web.Services;
 public sealed class CartClient(HttpClient http, ServiceTokens tokens, ILogger<CartClient> logger) : ServiceClient(http, tokens, "cart", logger)
 {
     public async Task<CartView> GetAsync(Shopper shopper, CancellationToken cancellationToken) =>
-        await SendForAsync<CartView>(Request(HttpMethod.Get, "api/cart", shopper), cancellationToken) ?? new CartView();
+        await SendForAsync<CartView>(Request(HttpMethod.Get, "api/cart", shopper), cancellationToken) ?? CartView.Empty;
 
     /// <summary>Sets a line's quantity (0 removes it). Cart records the price the shopper saw from Catalog itself.</summary>
     public async Task<CartView> SetQuantityAsync(Shopper shopper, int productId, int quantity, CancellationToken cancellationToken) =>
-        await SendForAsync<CartView>(Request(HttpMethod.Put, $"api/cart/items/{productId}", shopper, new { quantity }), cancellationToken, notFoundIsNull: false)
-        ?? new CartView();
+        await SendForAsync<CartView>(Request(HttpMethod.Put, $"api/cart/items/{productId}", shopper, new SetQuantityRequest(quantity)), cancellationToken, notFoundIsNull: false)
+        ?? CartView.Empty;
 
     public async Task RemoveAsync(Shopper shopper, int productId, CancellationToken cancellationToken)
     {
@@ -29,7 +30,7 @@ public sealed class CartClient(HttpClient http, ServiceTokens tokens, ILogger<Ca
     public async Task MergeAsync(Shopper signedIn, string anonymousBuyerId, CancellationToken cancellationToken)
     {
         var anonymousBuyerToken = Tokens.ProofOfAnonymousBuyer(anonymousBuyerId);
-        using var response = await SendAsync(Request(HttpMethod.Post, "api/cart/merge", signedIn, new { anonymousBuyerToken }), cancellationToken);
+        using var response = await SendAsync(Request(HttpMethod.Post, "api/cart/merge", signedIn, new MergeCartRequest(anonymousBuyerToken)), cancellationToken);
         await EnsureAcceptedAsync(response, cancellationToken);
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using Commerce.Ordering.Contracts;
 using Commerce.Web.Buyers;
 
 namespace Commerce.Web.Services;
@@ -11,44 +11,26 @@ public sealed class OrderingClient(HttpClient http, ServiceTokens tokens, ILogge
     /// Submits the buyer's cart as an order. The same <paramref name="idempotencyKey"/> always gives
     /// the same order, so a double click or a refreshed form never makes two.
     /// </summary>
-    public async Task<string> SubmitAsync(Shopper shopper, string idempotencyKey, OrderRequest order, CancellationToken cancellationToken)
+    public async Task<Guid> SubmitAsync(Shopper shopper, string idempotencyKey, CheckoutRequest order, CancellationToken cancellationToken)
     {
         var request = Request(HttpMethod.Post, "api/orders", shopper, order);
         request.Headers.Add("Idempotency-Key", idempotencyKey);
-        using var response = await SendAsync(request, cancellationToken);
-        await EnsureAcceptedAsync(response, cancellationToken);
-
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!string.IsNullOrWhiteSpace(text))
-        {
-            using var doc = JsonDocument.Parse(text);
-            foreach (var name in (string[])["id", "orderId"])
-            {
-                if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var id)
-                    && id.ValueKind is JsonValueKind.String or JsonValueKind.Number)
-                {
-                    return id.ToString();
-                }
-            }
-        }
-
-        return response.Headers.Location is { } location
-            ? location.OriginalString.TrimEnd('/').Split('/')[^1]
-            : throw Unavailable(HttpMethod.Post, "api/orders", "Ordering accepted the order but did not say its id.");
+        var accepted = await SendForAsync<OrderResponse>(request, cancellationToken, notFoundIsNull: false);
+        return accepted?.Id ?? throw Unavailable(HttpMethod.Post, "api/orders", "Ordering accepted the order but did not return it.");
     }
 
-    public Task<OrderDto?> GetAsync(Shopper shopper, string id, CancellationToken cancellationToken) =>
-        SendForAsync<OrderDto>(Request(HttpMethod.Get, $"api/orders/{Uri.EscapeDataString(id)}", shopper), cancellationToken);
+    public Task<OrderResponse?> GetAsync(Shopper shopper, string id, CancellationToken cancellationToken) =>
+        SendForAsync<OrderResponse>(Request(HttpMethod.Get, $"api/orders/{Uri.EscapeDataString(id)}", shopper), cancellationToken);
 
-    public async Task<IReadOnlyList<OrderDto>> ListAsync(Shopper shopper, CancellationToken cancellationToken) =>
-        ReadList(await SendForAsync<JsonElement>(Request(HttpMethod.Get, "api/orders", shopper), cancellationToken));
+    public async Task<IReadOnlyList<OrderResponse>> ListAsync(Shopper shopper, CancellationToken cancellationToken) =>
+        (await SendForAsync<OrderPage>(Request(HttpMethod.Get, "api/orders", shopper), cancellationToken))?.Items ?? [];
 
-    public async Task<IReadOnlyList<OrderDto>> ListForAdminAsync(Shopper admin, string? status, CancellationToken cancellationToken) =>
-        ReadList(await SendForAsync<JsonElement>(Request(HttpMethod.Get,
-            "api/admin/orders" + (string.IsNullOrEmpty(status) ? "" : "?status=" + Uri.EscapeDataString(status)), admin), cancellationToken));
+    public async Task<IReadOnlyList<OrderResponse>> ListForAdminAsync(Shopper admin, string? status, CancellationToken cancellationToken) =>
+        (await SendForAsync<OrderPage>(Request(HttpMethod.Get,
+            "api/admin/orders" + (string.IsNullOrEmpty(status) ? "" : "?status=" + Uri.EscapeDataString(status)), admin), cancellationToken))?.Items ?? [];
 
-    public Task<OrderDto?> GetForAdminAsync(Shopper admin, string id, CancellationToken cancellationToken) =>
-        SendForAsync<OrderDto>(Request(HttpMethod.Get, $"api/admin/orders/{Uri.EscapeDataString(id)}", admin), cancellationToken);
+    public Task<OrderResponse?> GetForAdminAsync(Shopper admin, string id, CancellationToken cancellationToken) =>
+        SendForAsync<OrderResponse>(Request(HttpMethod.Get, $"api/admin/orders/{Uri.EscapeDataString(id)}", admin), cancellationToken);
 
     public Task CancelForAdminAsync(Shopper admin, string id, CancellationToken cancellationToken) =>
         PostAsync(admin, $"api/admin/orders/{Uri.EscapeDataString(id)}/cancel", cancellationToken);
@@ -68,13 +50,5 @@ public sealed class OrderingClient(HttpClient http, ServiceTokens tokens, ILogge
         }
 
         await EnsureAcceptedAsync(response, cancellationToken);
-    }
-
-    private static IReadOnlyList<OrderDto> ReadList(JsonElement root)
-    {
-        var items = root.ValueKind == JsonValueKind.Array ? root
-            : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var i) ? i
-            : default;
-        return items.ValueKind == JsonValueKind.Array ? items.Deserialize<List<OrderDto>>(Json) ?? [] : [];
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Commerce.Recommendations.Contracts;
 using Commerce.ServiceDefaults.Http;
 
 namespace Commerce.Web.Services;
@@ -19,12 +20,15 @@ public sealed partial class RecommendationsClient(HttpClient http, IConfiguratio
         configuration.GetSection($"services:{ServiceName}:http").Exists() || configuration.GetSection($"services:{ServiceName}:https").Exists();
 
     public Task<IReadOnlyList<int>> ForProductAsync(int productId, int take, CancellationToken cancellationToken) =>
-        IdsAsync(string.Create(CultureInfo.InvariantCulture, $"api/recommendations/products/{productId}?take={take}"), cancellationToken);
+        IdsAsync<ProductRecommendations>(string.Create(CultureInfo.InvariantCulture, $"api/recommendations/products/{productId}?take={take}"),
+            list => (list.Items ?? []).Select(i => i.ProductId), cancellationToken);
 
     public Task<IReadOnlyList<int>> TrendingAsync(int take, CancellationToken cancellationToken) =>
-        IdsAsync(string.Create(CultureInfo.InvariantCulture, $"api/recommendations/trending?take={take}"), cancellationToken);
+        IdsAsync<TrendingProducts>(string.Create(CultureInfo.InvariantCulture, $"api/recommendations/trending?take={take}"),
+            list => (list.Items ?? []).Select(i => i.ProductId), cancellationToken);
 
-    private async Task<IReadOnlyList<int>> IdsAsync(string path, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<int>> IdsAsync<T>(string path, Func<T, IEnumerable<int>> ids, CancellationToken cancellationToken)
+        where T : class
     {
         if (!Configured)
         {
@@ -40,8 +44,8 @@ public sealed partial class RecommendationsClient(HttpClient http, IConfiguratio
                 return [];
             }
 
-            var list = await response.Content.ReadFromJsonAsync<RecommendationList>(cancellationToken);
-            return list?.Items?.Select(i => i.ProductId).ToList() ?? [];
+            var list = await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+            return list is null ? [] : ids(list).ToList();
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -53,10 +57,6 @@ public sealed partial class RecommendationsClient(HttpClient http, IConfiguratio
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recommendations left out of the page: {Path} failed ({Reason})")]
     private static partial void LogSkipped(ILogger logger, string path, string reason);
-
-    private sealed record RecommendationList(IReadOnlyList<RecommendationItem>? Items);
-
-    private sealed record RecommendationItem(int ProductId);
 }
 
 public static class RecommendationsRegistration

@@ -1,3 +1,4 @@
+using Commerce.Catalog.Contracts;
 using Commerce.Web.Domain;
 
 namespace Commerce.Web.Services;
@@ -14,20 +15,20 @@ public sealed class RecommendedProducts(RecommendationsClient recommendations, C
     /// <summary>Cart products asked about at most; the cart's first lines speak for it.</summary>
     private const int MaxCartProductsAsked = 3;
 
-    public async Task<IReadOnlyList<ProductDto>> ForProductAsync(int productId, int take, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<ProductResponse>> ForProductAsync(int productId, int take, CancellationToken cancellationToken) =>
         await PricedAsync(await recommendations.ForProductAsync(productId, take * Spare, cancellationToken), take, cancellationToken);
 
-    public async Task<IReadOnlyList<ProductDto>> ForCartAsync(IReadOnlyCollection<int> cartProductIds, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ProductResponse>> ForCartAsync(IReadOnlyCollection<int> cartProductIds, int take, CancellationToken cancellationToken)
     {
         var lists = await Task.WhenAll(cartProductIds.Distinct().Take(MaxCartProductsAsked)
             .Select(id => recommendations.ForProductAsync(id, take * Spare, cancellationToken)));
         return await PricedAsync(RecommendedPicks.Merge(lists, cartProductIds, take * Spare), take, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ProductDto>> TrendingAsync(int take, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<ProductResponse>> TrendingAsync(int take, CancellationToken cancellationToken) =>
         await PricedAsync(await recommendations.TrendingAsync(take * Spare, cancellationToken), take, cancellationToken);
 
-    private async Task<IReadOnlyList<ProductDto>> PricedAsync(IReadOnlyList<int> candidates, int take, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ProductResponse>> PricedAsync(IReadOnlyList<int> candidates, int take, CancellationToken cancellationToken)
     {
         if (candidates.Count == 0)
         {

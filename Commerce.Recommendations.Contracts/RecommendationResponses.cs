@@ -1,4 +1,4 @@
-namespace Commerce.Recommendations.Api;
+namespace Commerce.Recommendations.Contracts;
 
 /// <summary>One suggested product: why it is suggested (<c>bought-together</c> or <c>category-best-seller</c>) and how strongly (orders together, or units sold).</summary>
 public sealed record RecommendedProduct(int ProductId, string Reason, long Weight);

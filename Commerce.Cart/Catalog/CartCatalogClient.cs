@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Commerce.Cart.Domain;
+using Commerce.Catalog.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Commerce.Cart.Catalog;
@@ -16,17 +18,15 @@ public sealed record CatalogLookup(IReadOnlyDictionary<int, ProductSnapshot>? Pr
 }
 
 /// <summary>
-/// Reads current prices and stock from Catalog in one batch call
+/// Cart's client of Catalog: reads current prices and stock in one batch call
 /// (<c>GET /api/catalog/products?ids=1,2,3</c>). Every failure (no answer, timeout, open circuit, an
 /// error status, an answer it cannot read) comes back as <see cref="CatalogLookup.Unreachable"/>:
 /// the cart decides what that means, it never becomes a 500.
 /// </summary>
-public sealed class CatalogClient(HttpClient http, IOptions<CartOptions> options, ILogger<CatalogClient> logger)
+public sealed class CartCatalogClient(HttpClient http, IOptions<CartOptions> options, ILogger<CartCatalogClient> logger)
 {
     /// <summary>Catalog answers at most this many ids per request; carts within the default limits need one call.</summary>
     public const int MaxIdsPerCall = 100;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<CatalogLookup> GetProductsAsync(IReadOnlyCollection<int> productIds, CancellationToken cancellationToken)
     {
@@ -64,13 +64,12 @@ public sealed class CatalogClient(HttpClient http, IOptions<CartOptions> options
                 return $"Catalog answered {(int)response.StatusCode}.";
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+            var page = await response.Content.ReadFromJsonAsync<ProductPage>(cancellationToken)
+                ?? throw new JsonException("Catalog answered an empty body to a batch read.");
             var wanted = ids.ToHashSet();
-            foreach (var item in Items(document.RootElement))
+            foreach (var product in page.Items ?? [])
             {
-                var product = item.Deserialize<CatalogProduct>(Json);
-                if (product is not null && wanted.Contains(product.Id))
+                if (wanted.Contains(product.Id))
                 {
                     products[product.Id] = new ProductSnapshot(product.Id, product.Name ?? $"Product {product.Id}", product.Price,
                         product.Currency ?? string.Empty, product.AvailableStock, product.Sku, product.ImageUrl);
@@ -86,14 +85,4 @@ public sealed class CatalogClient(HttpClient http, IOptions<CartOptions> options
             return ex.Message;
         }
     }
-
-    /// <summary>The products of a plain array, or of a page's <c>items</c>.</summary>
-    private static IEnumerable<JsonElement> Items(JsonElement root) => root.ValueKind switch
-    {
-        JsonValueKind.Array => root.EnumerateArray(),
-        JsonValueKind.Object when root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array => items.EnumerateArray(),
-        _ => throw new JsonException($"Catalog's answer is a JSON {root.ValueKind}, neither a list of products nor a page with items."),
-    };
-
-    private sealed record CatalogProduct(int Id, string? Sku, string? Name, decimal Price, string? Currency, int AvailableStock, string? ImageUrl);
 }
