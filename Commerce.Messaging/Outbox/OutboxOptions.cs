@@ -35,6 +35,18 @@ public sealed class OutboxOptions
     /// </summary>
     public TimeSpan ReceiveReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The longest one step of a leadership may take: taking it (connection, lock, listener), one round
+    /// (read, publish, mark) with the wait that follows it. A leader whose step runs longer is stuck (a
+    /// read on a connection that no longer answers, a call that ignores cancellation): it cancels the
+    /// step, ends its own session on the server (which frees the lock), gives up the leadership and
+    /// says so in <c>/health</c>. A replica on standby ends the session of a leader that has run no
+    /// statement for twice this long, which covers a leader that cannot do it itself. Must exceed
+    /// <see cref="PublishTimeout"/>, <see cref="ReceiveReadyTimeout"/> and <see cref="RetryMaxDelay"/>,
+    /// and the database's command timeout (Npgsql's default: 30 s).
+    /// </summary>
+    public TimeSpan StuckTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long one publish may wait for the broker's confirm.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

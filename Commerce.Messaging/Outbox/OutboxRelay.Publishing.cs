@@ -12,8 +12,9 @@ public sealed partial class OutboxRelay<TContext>
 {
     private readonly ConcurrentDictionary<string, Type?> _types = new(StringComparer.Ordinal);
 
-    private async Task<RoundResult> RelayRoundAsync(NpgsqlConnection connection, OutboxTable table, RelayState state, CancellationToken ct)
+    private async Task<RoundResult> RelayRoundAsync(NpgsqlConnection connection, OutboxTable table, RelayState state, LeaderWatchdog watchdog)
     {
+        var ct = watchdog.Token;
         var now = clock.GetUtcNow();
         var rows = await table.ReadUnsentAsync(connection, state.BlockedAggregates(now), options.Value.BatchSize, ct);
         if (rows.Count == 0)
@@ -21,7 +22,9 @@ public sealed partial class OutboxRelay<TContext>
             return new RoundResult(0, 0, false, null);
         }
 
+        watchdog.Now("publishing");
         var (sent, failed, brokerError) = await PublishBatchAsync(rows, ct);
+        watchdog.Now("marking rows sent");
         if (!sent.IsEmpty)
         {
             var sentAt = await table.MarkSentAsync(connection, [.. sent]);

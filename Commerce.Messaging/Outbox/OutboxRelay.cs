@@ -13,6 +13,9 @@ namespace Commerce.Messaging.Outbox;
 /// Publishes the outbox rows of <typeparamref name="TContext"/> and marks them sent.
 /// <list type="bullet">
 /// <item>One replica relays at a time (a session advisory lock); the others wait to take over.</item>
+/// <item>A leader never stays stuck with the lock: each step of its leadership is bounded
+/// (<see cref="OutboxOptions.StuckTimeout"/>), past which it ends its own session on the server and
+/// starts over; a standby ends the session of a leader that has gone silent for twice as long.</item>
 /// <item>Woken by the outbox trigger's NOTIFY when a transaction commits (<see cref="OutboxListener"/>), so
 /// an event leaves within milliseconds; <see cref="OutboxOptions.PollInterval"/> only covers a missed notification.</item>
 /// <item>Reads only rows whose transactions ended before every running one began, ordered by
@@ -59,9 +62,38 @@ public sealed partial class OutboxRelay<TContext>(
             return options.Value.LeaderRetryInterval;
         }, clock, logger, stoppingToken);
 
-    /// <summary>Takes the leadership if no other replica holds it, and relays until something fails.</summary>
+    /// <summary>
+    /// Takes the leadership if no other replica holds it, and relays until something fails. Every step is
+    /// bounded (<see cref="LeaderWatchdog"/>): a leader stuck in one ends its own session on the server,
+    /// which frees the lock, and gives the leadership up.
+    /// </summary>
     private async Task RelayWhileLeaderAsync(CancellationToken ct)
     {
+        using var watchdog = new LeaderWatchdog(options.Value.StuckTimeout, _status, clock, ct);
+        watchdog.Step("taking the leadership");
+        var leading = LeadIfFreeAsync(watchdog);
+        var ended = await watchdog.WatchAsync(leading);
+        if (watchdog.StuckSince is not { } since)
+        {
+            await leading;
+            return;
+        }
+
+        var error = ended ? leading.Exception?.GetBaseException() : null;
+        LogStuck(logger, error, ContextName, since, watchdog.Doing, watchdog.Limit.TotalSeconds, ended);
+        if (watchdog.Session is { } session)
+        {
+            await EndOwnSessionAsync(session);
+        }
+
+        throw new OutboxLeaderStuckException(
+            $"Stuck since {since.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} ({watchdog.Doing}): a step of the leadership ran longer than {watchdog.Limit.TotalSeconds:0.#} s"
+            + (ended ? "; cancelled it" : " and ignored cancellation; abandoned it") + " and gave up the leadership", error);
+    }
+
+    private async Task LeadIfFreeAsync(LeaderWatchdog watchdog)
+    {
+        var ct = watchdog.Token;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var table = OutboxTable.Of(db);
@@ -69,14 +101,16 @@ public sealed partial class OutboxRelay<TContext>(
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         try
         {
-            if (!await table.TryLockAsync(connection, ct))
+            watchdog.Session = await table.TryLockAsync(connection, ct) ?? await TakeOverFromStuckLeaderAsync(connection, table, ct);
+            if (watchdog.Session is null)
             {
                 return;
             }
 
             LogLeader(logger, ContextName, table.Channel);
+            watchdog.Now("starting the listener");
             await using var listener = await OutboxListener.StartAsync<TContext>(scopes, table.Channel, ct);
-            await LeadAsync(connection, table, listener, ct);
+            await LeadAsync(connection, table, listener, watchdog);
         }
         finally
         {
@@ -85,9 +119,59 @@ public sealed partial class OutboxRelay<TContext>(
         }
     }
 
-    /// <summary>Relays round after round while this replica leads; returns only by throwing.</summary>
-    private async Task LeadAsync(NpgsqlConnection connection, OutboxTable table, OutboxListener listener, CancellationToken ct)
+    /// <summary>
+    /// Another session holds the lock. A leader runs a statement at least every step, so one whose session
+    /// has been silent for twice the limit of a step is stuck beyond its own watchdog (its process frozen,
+    /// its connection half-open): its session is ended and the lock taken.
+    /// </summary>
+    private async Task<LockSession?> TakeOverFromStuckLeaderAsync(NpgsqlConnection connection, OutboxTable table, CancellationToken ct)
     {
+        var silence = options.Value.StuckTimeout * 2;
+        if (!await table.EndSilentHolderAsync(connection, silence, ct))
+        {
+            return null;
+        }
+
+        LogEndedSilentLeader(logger, ContextName, silence.TotalSeconds);
+        return await table.TryLockAsync(connection, ct);
+    }
+
+    /// <summary>Ends this replica's stuck lock session from a new connection; bounded, and never throws.</summary>
+    private async Task EndOwnSessionAsync(LockSession session)
+    {
+        var limit = options.Value.StuckTimeout;
+        try
+        {
+            using var cancel = new CancellationTokenSource(limit);
+            var ended = await EndSessionAsync(session, cancel.Token).WaitAsync(limit, clock);
+            LogEndedOwnSession(logger, ContextName, session.ProcessId, ended);
+        }
+        catch (Exception ex)
+        {
+            // The standby ends it once it has been silent long enough.
+            LogCouldNotEndOwnSession(logger, ex, ContextName, session.ProcessId);
+        }
+
+        async Task<bool> EndSessionAsync(LockSession stuck, CancellationToken ct)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                return await OutboxTable.Of(db).EndSessionAsync((NpgsqlConnection)db.Database.GetDbConnection(), stuck, ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>Relays round after round while this replica leads; returns only by throwing.</summary>
+    private async Task LeadAsync(NpgsqlConnection connection, OutboxTable table, OutboxListener listener, LeaderWatchdog watchdog)
+    {
+        var ct = watchdog.Token;
         var state = new RelayState(options.Value);
         var lastCleanup = DateTimeOffset.MinValue;
         var receiving = false;
@@ -96,29 +180,35 @@ public sealed partial class OutboxRelay<TContext>(
             ct.ThrowIfCancellationRequested();
             if (!receiving)
             {
+                watchdog.Step("waiting for the receive endpoints");
                 await WaitUntilReceivingAsync(ct);
                 receiving = true;
             }
 
+            watchdog.Step("reading the outbox");
             listener.ClearWake();
-            var round = await RelayRoundAsync(connection, table, state, ct);
+            var round = await RelayRoundAsync(connection, table, state, watchdog);
             if (round.BrokerUnavailable)
             {
+                watchdog.Step("backing off from the broker");
                 await BackOffFromBrokerAsync(round.Error, ct);
                 // A broker that comes back may have lost its queues; the endpoints declare them again.
                 receiving = false;
                 continue;
             }
 
+            ct.ThrowIfCancellationRequested();
             BackgroundLoop.Recovered(_status, clock, logger);
             _status.Succeeded();
             if (clock.GetUtcNow() - lastCleanup > options.Value.CleanupInterval)
             {
+                watchdog.Now("deleting old rows");
                 await table.CleanupAsync(connection, clock.GetUtcNow(), options.Value, ct);
                 lastCleanup = clock.GetUtcNow();
             }
 
             // Asked after the round, so that a row committed at any moment during it is seen here.
+            watchdog.Now("looking for more rows");
             var pending = await table.AnyPendingAsync(connection, state.BlockedAggregates(clock.GetUtcNow()), ct);
             if (pending && round.Read > 0)
             {
@@ -129,6 +219,7 @@ public sealed partial class OutboxRelay<TContext>(
             var wait = NextWait(state, pending);
             LogRound(logger, ContextName, round.Read, round.Published, pending, wait.TotalMilliseconds);
             await listener.ThrowIfStoppedAsync();
+            watchdog.Now("waiting for a notification");
             await listener.WaitAsync(wait, ct);
         }
     }
@@ -139,7 +230,10 @@ public sealed partial class OutboxRelay<TContext>(
     /// </summary>
     private TimeSpan NextWait(RelayState state, bool pending)
     {
-        var wait = options.Value.PollInterval;
+        // A leader runs a statement at least this often, however long the poll interval: a standby
+        // tells a stuck leader by its silent session (TakeOverFromStuckLeaderAsync).
+        var heartbeat = options.Value.StuckTimeout / 3;
+        var wait = options.Value.PollInterval < heartbeat ? options.Value.PollInterval : heartbeat;
         if (state.NextAggregateRetry(clock.GetUtcNow()) is { } retry && retry < wait)
         {
             wait = retry;
@@ -194,6 +288,18 @@ public sealed partial class OutboxRelay<TContext>(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This replica now relays the outbox of {Context} (channel {Channel})")]
     private static partial void LogLeader(ILogger logger, string context, string channel);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay of {Context} is stuck since {Since:o} ({Doing}): a step of its leadership ran longer than {Seconds} s (ended after cancelling: {Ended}); it ends its session and gives up the leadership")]
+    private static partial void LogStuck(ILogger logger, Exception? exception, string context, DateTimeOffset since, string doing, double seconds, bool ended);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Context}: the leader's session had run no statement for {Seconds} s; ended it to take over")]
+    private static partial void LogEndedSilentLeader(ILogger logger, string context, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay of {Context}: ended its own stuck session {ProcessId} on the server (ended: {Ended})")]
+    private static partial void LogEndedOwnSession(ILogger logger, string context, int processId, bool ended);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay of {Context} could not end its own stuck session {ProcessId}; a standby ends it once it has been silent long enough")]
+    private static partial void LogCouldNotEndOwnSession(ILogger logger, Exception exception, string context, int processId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox relay of {Context} waits for this service's receive endpoints before publishing ({Health})")]
     private static partial void LogWaitingForReceive(ILogger logger, string context, string health);

@@ -22,6 +22,8 @@ public static class OutboxRelayExtensions
             .Validate(o => o.ReceiveReadyTimeout >= TimeSpan.Zero, "Messaging:Outbox:ReceiveReadyTimeout must not be negative.")
             .Validate(o => o.RetryMinDelay > TimeSpan.Zero && o.RetryMinDelay <= o.RetryMaxDelay, "Messaging:Outbox:RetryMinDelay must be positive and not exceed RetryMaxDelay.")
             .Validate(o => o.HeldBackFirstDelay > TimeSpan.Zero && o.HeldBackFirstDelay <= o.HeldBackMaxDelay, "Messaging:Outbox:HeldBackFirstDelay must be positive and not exceed HeldBackMaxDelay.")
+            .Validate(o => o.StuckTimeout > o.PublishTimeout && o.StuckTimeout > o.ReceiveReadyTimeout && o.StuckTimeout > o.RetryMaxDelay,
+                "Messaging:Outbox:StuckTimeout must exceed PublishTimeout, ReceiveReadyTimeout and RetryMaxDelay.")
             .ValidateOnStart();
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -37,10 +37,51 @@ internal sealed class OutboxTable
             OutboxDbContextExtensions.NotificationChannel(table, schema));
     }
 
-    public async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// <summary>Takes the relay lock if no session holds it; returns this session when it did.</summary>
+    public async Task<LockSession?> TryLockAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_try_advisory_lock($1), pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()", connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LockKey });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) && reader.GetBoolean(0)
+            ? new LockSession(reader.GetInt32(1), reader.GetFieldValue<DateTime>(2))
+            : null;
+    }
+
+    /// <summary>
+    /// Ends <paramref name="session"/> on the server if it still holds the relay lock: the lock goes with
+    /// it, whatever its client is stuck in. Returns whether it did.
+    /// </summary>
+    public Task<bool> EndSessionAsync(NpgsqlConnection connection, LockSession session, CancellationToken ct) =>
+        EndHolderAsync(connection, "AND l.pid = $2 AND a.backend_start = $3", ct,
+            new NpgsqlParameter<int> { TypedValue = session.ProcessId }, new NpgsqlParameter<DateTime> { TypedValue = session.Started });
+
+    /// <summary>
+    /// Ends the session holding the relay lock if it has run no statement for <paramref name="silentFor"/>
+    /// (a leader runs one at least every round): its replica is stuck, or gone without its connection
+    /// being closed. Returns whether it did.
+    /// </summary>
+    public Task<bool> EndSilentHolderAsync(NpgsqlConnection connection, TimeSpan silentFor, CancellationToken ct) =>
+        EndHolderAsync(connection, "AND a.state_change < clock_timestamp() - $2", ct, new NpgsqlParameter<TimeSpan> { TypedValue = silentFor });
+
+    private async Task<bool> EndHolderAsync(NpgsqlConnection connection, string condition, CancellationToken ct, params NpgsqlParameter[] parameters)
+    {
+        // pg_locks shows a bigint advisory key as its high and low 32 bits (classid, objid; objsubid 1).
+        // pg_terminate_backend waits up to 1 s for the session to end, so the lock is usually free when it returns.
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT coalesce(bool_or(pg_terminate_backend(l.pid, 1000)), false)
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND l.classid = (($1::bigint >> 32) & 4294967295)::oid
+              AND l.objid = ($1::bigint & 4294967295)::oid
+              AND l.pid <> pg_backend_pid()
+              {condition}
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LockKey });
+        command.Parameters.AddRange(parameters);
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -141,5 +182,8 @@ internal sealed class OutboxTable
         await command.ExecuteNonQueryAsync(ct);
     }
 }
+
+/// <summary>A server session: its backend process and when it began, which together name it (process ids are reused).</summary>
+internal sealed record LockSession(int ProcessId, DateTime Started);
 
 internal sealed record OutboxRow(long Id, Guid MessageId, string AggregateId, string MessageType, string Payload, string? TraceParent, DateTimeOffset CreatedAt);

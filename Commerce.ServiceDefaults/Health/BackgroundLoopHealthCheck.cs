@@ -9,13 +9,22 @@ namespace Commerce.ServiceDefaults.Health;
 /// <summary>
 /// One background loop in <c>/health</c>: Healthy while its passes succeed; the registration's failure
 /// status (Degraded by default) while they fail, with the last error, since when and how many passes in
-/// a row; Healthy again by itself after the next pass succeeds.
+/// a row; Healthy again by itself after the next pass succeeds. A step that has run past its limit
+/// (<see cref="LoopStatus.StepStarted"/>) makes it fail too, "stuck since", even before the loop gives up on it.
 /// </summary>
 public sealed class BackgroundLoopHealthCheck(LoopStatus status) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var s = status.Snapshot;
+        if (status.Stuck is var (since, doing))
+        {
+            return Task.FromResult(new HealthCheckResult(context.Registration.FailureStatus,
+                $"Stuck since {Format(since)} ({doing}): a step has run longer than its limit"
+                + (s.IsFailing ? $"; failing since {Format(s.FailingSince!.Value)} ({s.ConsecutiveFailures} passes in a row), last error: {s.LastError}" : "."),
+                data: new Dictionary<string, object> { ["stuckSince"] = since, ["stuckIn"] = doing }));
+        }
+
         if (!s.IsFailing)
         {
             return Task.FromResult(HealthCheckResult.Healthy(s.LastSuccessAt is { } at

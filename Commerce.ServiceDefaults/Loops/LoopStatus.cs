@@ -5,12 +5,15 @@ namespace Commerce.ServiceDefaults.Loops;
 /// <summary>
 /// What one background loop last did, for <c>/health</c>: whether its last pass failed, since when, how
 /// many times in a row and why. A success clears the failure, so the health check turns Healthy again
-/// by itself once the dependency is back.
+/// by itself once the dependency is back. A loop whose passes are long (the outbox relay leads for
+/// hours) also announces each step it begins with the time it may take, so that a step that hangs
+/// shows as stuck while it hangs, not only once something notices and gives up on it.
 /// </summary>
 public sealed class LoopStatus(string name, TimeProvider clock)
 {
     private readonly Lock _gate = new();
     private LoopSnapshot _snapshot = new(0, null, null, null, null);
+    private (DateTimeOffset StartedAt, TimeSpan Limit, string Doing)? _step;
 
     public string Name { get; } = name;
 
@@ -31,6 +34,48 @@ public sealed class LoopStatus(string name, TimeProvider clock)
         lock (_gate)
         {
             _snapshot = new LoopSnapshot(0, null, null, now, _snapshot.LastFailureAt);
+        }
+    }
+
+    /// <summary>A step begins that should end within <paramref name="limit"/>; <paramref name="doing"/> says what it does.</summary>
+    public void StepStarted(TimeSpan limit, string doing)
+    {
+        var now = clock.GetUtcNow();
+        lock (_gate)
+        {
+            _step = (now, limit, doing);
+        }
+    }
+
+    /// <summary>The running step moves on to <paramref name="doing"/>, within the same limit.</summary>
+    public void StepDoing(string doing)
+    {
+        lock (_gate)
+        {
+            if (_step is var (started, limit, _))
+            {
+                _step = (started, limit, doing);
+            }
+        }
+    }
+
+    public void StepEnded()
+    {
+        lock (_gate)
+        {
+            _step = null;
+        }
+    }
+
+    /// <summary>When the running step should have ended and what it was doing, if it is past that now; otherwise null.</summary>
+    public (DateTimeOffset Since, string Doing)? Stuck
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _step is var (started, limit, doing) && clock.GetUtcNow() - started > limit ? (started + limit, doing) : null;
+            }
         }
     }
 

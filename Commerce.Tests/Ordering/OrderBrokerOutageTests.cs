@@ -72,6 +72,8 @@ public sealed class OrderBrokerOutageTests(ITestOutputHelper output)
         await using var shop = await ShopServices.StartAsync(messaging, new Dictionary<string, string?>
         {
             ["Messaging:Outbox:ReceiveReadyTimeout"] = "00:05:00",
+            // A leader's step (here: waiting for the endpoints) may not take longer than this.
+            ["Messaging:Outbox:StuckTimeout"] = "00:06:00",
         });
         var product = await shop.CreateProductAsync(15m, stock: 5);
         var order = await shop.PlaceOrderAsync("reply-buyer", product, 2);
