@@ -4,8 +4,8 @@ using Commerce.Messaging.Replay;
 using Commerce.Cart.Carts;
 using Commerce.Cart.Catalog;
 using Commerce.Cart.Storage;
-using Commerce.ServiceDefaults.Auth;
-using Commerce.ServiceDefaults.Data;
+using Commerce.ServiceAuth;
+using Commerce.Data;
 using Commerce.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
 

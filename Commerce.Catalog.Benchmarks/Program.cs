@@ -27,7 +27,7 @@ var appArgs = new[]
     $"--ConnectionStrings:catalogdb={options.Postgres}",
     $"--ConnectionStrings:cache={options.Redis}",
     $"--Catalog:CacheKeyPrefix=bench-{Guid.NewGuid():N}",
-    $"--Auth:PublicKey={Commerce.ServiceDefaults.Auth.RsaKeys.CreatePair().PublicKeyPem}",
+    $"--Auth:PublicKey={Commerce.ServiceAuth.RsaKeys.CreatePair().PublicKeyPem}",
     // Reads need no broker: with none listening, the bus retries in the background and the few
     // events of the load phase wait in the outbox, which is all this benchmark needs.
     $"--ConnectionStrings:messaging={options.Messaging}",

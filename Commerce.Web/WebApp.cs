@@ -1,5 +1,5 @@
-using Commerce.ServiceDefaults.Auth;
-using Commerce.ServiceDefaults.Data;
+using Commerce.ServiceAuth;
+using Commerce.Data;
 using Commerce.ServiceDefaults.Http;
 using Commerce.Web.Accounts;
 using Commerce.Web.Buyers;

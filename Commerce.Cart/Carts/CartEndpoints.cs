@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Commerce.Cart.Contracts;
 using Commerce.Cart.Domain;
-using Commerce.ServiceDefaults.Auth;
+using Commerce.ServiceAuth;
 using Commerce.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

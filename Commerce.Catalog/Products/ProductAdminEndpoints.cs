@@ -1,5 +1,5 @@
 using Commerce.Catalog.Domain;
-using Commerce.ServiceDefaults.Auth;
+using Commerce.ServiceAuth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Commerce.Catalog.Products;

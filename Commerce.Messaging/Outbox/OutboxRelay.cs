@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Loops;
+using Commerce.BackgroundLoops;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Health;
+using Commerce.BackgroundLoops;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

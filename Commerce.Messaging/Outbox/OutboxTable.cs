@@ -18,7 +18,7 @@ internal sealed class OutboxTable
         _outbox = outbox;
         _processed = processed;
         Channel = channel;
-        LockKey = ServiceDefaults.Data.AdvisoryLocks.Key($"commerce-outbox:{channel}");
+        LockKey = Data.AdvisoryLocks.Key($"commerce-outbox:{channel}");
     }
 
     /// <summary>The channel the outbox trigger notifies on commit.</summary>

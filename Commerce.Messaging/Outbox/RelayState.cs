@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Loops;
+using Commerce.BackgroundLoops;
 
 namespace Commerce.Messaging.Outbox;
 

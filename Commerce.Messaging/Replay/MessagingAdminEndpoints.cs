@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Auth;
+using Commerce.ServiceAuth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

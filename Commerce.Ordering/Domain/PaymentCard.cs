@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Payments;
+using Commerce.Payments;
 
 namespace Commerce.Ordering.Domain;
 

@@ -3,7 +3,7 @@ using Commerce.Ordering.Checkout;
 using Commerce.Ordering.Contracts;
 using Commerce.Ordering.Data;
 using Commerce.Ordering.Domain;
-using Commerce.ServiceDefaults.Auth;
+using Commerce.ServiceAuth;
 using Commerce.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
 using Commerce.Ordering.Payments;
-using Commerce.ServiceDefaults.Loops;
+using Commerce.BackgroundLoops;
 using Microsoft.Extensions.Options;
 
 namespace Commerce.Ordering.Orders;

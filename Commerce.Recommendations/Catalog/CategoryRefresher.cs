@@ -1,5 +1,5 @@
 using Commerce.Recommendations.Data;
-using Commerce.ServiceDefaults.Loops;
+using Commerce.BackgroundLoops;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Data;
+using Commerce.Data;
 
 namespace Commerce.Recommendations.Data;
 

@@ -41,7 +41,6 @@ public static class ProblemDetailsExtensions
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
-        services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
 
         // Binding failures (malformed JSON, a non-numeric number) throw so the handler above can say
         // which parameter was wrong, instead of an empty 400.
@@ -97,42 +96,5 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
                 Detail = detail,
             },
         });
-    }
-}
-
-/// <summary>
-/// PostgreSQL refusing connections (down, starting, out of connection slots) is a passing outage,
-/// not a bug: the caller gets 503 with Retry-After, and can try again, instead of a 500. (Services
-/// that depend on Redis handle its outages themselves: Catalog reads around it, Cart answers 503.)
-/// </summary>
-internal sealed class DependencyUnavailableExceptionHandler(IProblemDetailsService problems,
-    Microsoft.Extensions.Logging.ILogger<DependencyUnavailableExceptionHandler> logger) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
-    {
-        if (!IsTransient(exception))
-        {
-            return false;
-        }
-
-        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, exception,
-            "A dependency was unavailable while serving {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path.Value);
-        return await problems.WriteUnavailableAsync(httpContext, exception, ProblemDetailsExtensions.DependencyRetryAfter, "Service briefly unavailable",
-            "A service this request depends on is not answering right now; nothing was changed. Try again in a few seconds.");
-    }
-
-    private static bool IsTransient(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case Npgsql.NpgsqlException { IsTransient: true }:
-                case Npgsql.PostgresException { SqlState: "53300" or "57P03" or "08000" or "08003" or "08006" or "08001" or "08004" }:
-                    return true;
-            }
-        }
-
-        return false;
     }
 }

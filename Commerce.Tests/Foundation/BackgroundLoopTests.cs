@@ -1,5 +1,4 @@
-using Commerce.ServiceDefaults.Health;
-using Commerce.ServiceDefaults.Loops;
+using Commerce.BackgroundLoops;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Commerce.ServiceDefaults.Data;
+using Commerce.Data;
 using Commerce.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Auth;
+using Commerce.ServiceAuth;
 
 namespace Commerce.Tests.Infrastructure;
 

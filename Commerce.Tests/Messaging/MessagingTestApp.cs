@@ -1,5 +1,5 @@
-using Commerce.ServiceDefaults.Auth;
-using Commerce.ServiceDefaults.Data;
+using Commerce.ServiceAuth;
+using Commerce.Data;
 using Commerce.Messaging;
 using Commerce.Messaging.Outbox;
 using Commerce.Messaging.Replay;

@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Payments;
+using Commerce.Payments;
 using Commerce.Ordering.Domain;
 
 namespace Commerce.Tests.Ordering;

@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Data;
+using Commerce.Data;
 using Commerce.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;

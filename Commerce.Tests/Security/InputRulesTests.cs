@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Commerce.Ordering.Domain;
-using Commerce.ServiceDefaults.Auth;
-using Commerce.ServiceDefaults.Payments;
+using Commerce.ServiceAuth;
+using Commerce.Payments;
 
 namespace Commerce.Tests.Security;
 

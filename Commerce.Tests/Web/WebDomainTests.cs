@@ -1,5 +1,5 @@
-using Commerce.ServiceDefaults.Payments;
-using Commerce.ServiceDefaults.Auth;
+using Commerce.Payments;
+using Commerce.ServiceAuth;
 using Commerce.Tests.Infrastructure;
 using Commerce.Web.Buyers;
 using Commerce.Web.Domain;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Commerce.ServiceDefaults.Auth;
+using Commerce.ServiceAuth;
 using Commerce.Web.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
 

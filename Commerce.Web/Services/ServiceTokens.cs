@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Auth;
+using Commerce.ServiceAuth;
 using Commerce.Web.Buyers;
 using Microsoft.Extensions.Options;
 

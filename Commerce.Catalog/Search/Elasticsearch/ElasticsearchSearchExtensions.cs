@@ -1,5 +1,5 @@
 using Commerce.Catalog.Caching;
-using Commerce.ServiceDefaults.Health;
+using Commerce.BackgroundLoops;
 using Commerce.ServiceDefaults.Http;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;

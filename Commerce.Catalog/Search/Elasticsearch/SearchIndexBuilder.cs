@@ -1,6 +1,6 @@
 using Commerce.Catalog.Data;
-using Commerce.ServiceDefaults.Data;
-using Commerce.ServiceDefaults.Loops;
+using Commerce.Data;
+using Commerce.BackgroundLoops;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

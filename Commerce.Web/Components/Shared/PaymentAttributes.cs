@@ -1,4 +1,4 @@
-using Commerce.ServiceDefaults.Payments;
+using Commerce.Payments;
 using System.ComponentModel.DataAnnotations;
 
 namespace Commerce.Web.Components.Shared;

@@ -1,10 +1,9 @@
 using System.Globalization;
-using Commerce.ServiceDefaults.Loops;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Commerce.ServiceDefaults.Health;
+namespace Commerce.BackgroundLoops;
 
 /// <summary>
 /// One background loop in <c>/health</c>: Healthy while its passes succeed; the registration's failure

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Commerce.ServiceDefaults.Loops;
+namespace Commerce.BackgroundLoops;
 
 /// <summary>
 /// Runs a background loop's passes until the host stops. A pass that throws, whatever it throws, is

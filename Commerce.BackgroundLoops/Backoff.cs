@@ -1,4 +1,4 @@
-namespace Commerce.ServiceDefaults.Loops;
+namespace Commerce.BackgroundLoops;
 
 /// <summary>
 /// Exponential back-off with a cap and jitter: <see cref="First"/>, then twice as long each attempt, never

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace Commerce.ServiceDefaults.Auth;
+namespace Commerce.ServiceAuth;
 
 /// <summary>
 /// What makes a token's <c>sub</c> a buyer id, in one place: token validation refuses a token whose

@@ -1,4 +1,4 @@
-namespace Commerce.ServiceDefaults.Auth;
+namespace Commerce.ServiceAuth;
 
 /// <summary>The token contract of ARCHITECTURE.md, bound from <c>Auth</c>.</summary>
 public sealed class ServiceAuthOptions

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Commerce.ServiceDefaults.Data;
+namespace Commerce.Data;
 
 internal static class IntegrationHealthChecks
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
-namespace Commerce.ServiceDefaults.Data;
+namespace Commerce.Data;
 
 public static class RedisExtensions
 {

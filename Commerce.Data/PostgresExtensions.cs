@@ -1,14 +1,16 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Commerce.ServiceDefaults.Data;
+namespace Commerce.Data;
 
 public static class PostgresExtensions
 {
@@ -18,7 +20,8 @@ public static class PostgresExtensions
     /// (settings under <c>Aspire:Npgsql:{name}</c>). The DbContext and the hand-written SQL share that
     /// one bounded pool (<see cref="WithConnectionDefaults"/>), which Aspire's own AddNpgsqlDbContext,
     /// given only a connection string, would not; nor is its retrying execution strategy used: it
-    /// refuses the transactions the outbox writes in.
+    /// refuses the transactions the outbox writes in. A PostgreSQL outage then answers 503
+    /// (<see cref="PostgresUnavailableExceptionHandler"/>).
     /// </summary>
     public static TBuilder AddNpgsqlDbContext<TBuilder, TContext>(this TBuilder builder, string connectionName,
         Action<DbContextOptionsBuilder>? configure = null)
@@ -37,6 +40,7 @@ public static class PostgresExtensions
         // Npgsql hides the password of a connection string it has opened; migrations need the
         // original to create the database.
         builder.Services.AddSingleton(new DatabaseConnection<TContext>(connectionString));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, PostgresUnavailableExceptionHandler>());
         builder.Services.AddDbContextPool<TContext>((sp, o) =>
         {
             o.UseNpgsql(sp.GetRequiredKeyedService<NpgsqlDataSource>(connectionName));

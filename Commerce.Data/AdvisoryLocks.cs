@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
-namespace Commerce.ServiceDefaults.Data;
+namespace Commerce.Data;
 
 /// <summary>PostgreSQL session advisory locks: one holder across every replica of a service.</summary>
 public static class AdvisoryLocks

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
-namespace Commerce.ServiceDefaults.Data;
+namespace Commerce.Data;
 
 /// <summary>
 /// How <c>dotnet ef</c> builds a service's DbContext: with the Npgsql provider and no database,

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Commerce.ServiceDefaults.Loops;
+namespace Commerce.BackgroundLoops;
 
 /// <summary>
 /// What one background loop last did, for <c>/health</c>: whether its last pass failed, since when, how

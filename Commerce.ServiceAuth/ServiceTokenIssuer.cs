@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Commerce.ServiceDefaults.Auth;
+namespace Commerce.ServiceAuth;
 
 /// <summary>
 /// Mints the short-lived RS256 tokens the storefront calls services with. Only a process holding

@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace Commerce.ServiceDefaults.Auth;
+namespace Commerce.ServiceAuth;
 
 /// <summary>
 /// Checks a token that arrives other than as the bearer (e.g. the proof of owning a cart that a

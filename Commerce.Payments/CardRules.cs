@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Commerce.ServiceDefaults.Payments;
+namespace Commerce.Payments;
 
 /// <summary>
 /// The rules a card form must pass, in one place: Ordering enforces them at checkout, the

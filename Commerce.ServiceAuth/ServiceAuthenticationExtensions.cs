@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Commerce.ServiceDefaults.Auth;
+namespace Commerce.ServiceAuth;
 
 public static class ServiceAuthenticationExtensions
 {
