@@ -67,9 +67,20 @@ public static class PostgresExtensions
     public const int MaxPoolSize = 25;
 
     /// <summary>
+    /// How long PostgreSQL lets one of the services' sessions sit inside an open transaction without a
+    /// statement before it ends the session. A client that stops mid-transaction (a frozen process, a
+    /// connection left half-open by the network) otherwise keeps its transaction open for ever, and an
+    /// open transaction holds back every outbox row committed after it began: no event would leave
+    /// until someone ended it by hand. The shop's own transactions run statement after statement, for
+    /// milliseconds.
+    /// </summary>
+    public static readonly TimeSpan IdleInTransactionTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// Automatic statement preparation (without it PostgreSQL parses and plans every EF query and
-    /// insert again: over a third of its CPU under load, docs/performance.md), a bounded pool, and
-    /// no reset round on every reuse of a pooled connection.
+    /// insert again: over a third of its CPU under load, docs/performance.md), a bounded pool, no
+    /// reset round on every reuse of a pooled connection, and an end to transactions left idle
+    /// (<see cref="IdleInTransactionTimeout"/>).
     /// Only defaults: a connection string that sets one of them keeps its own value (an operator's
     /// <c>Max Auto Prepare=0</c> behind a pooler that cannot keep prepared statements, say).
     /// </summary>
@@ -98,6 +109,13 @@ public static class PostgresExtensions
         if (!Mentions(given, nameof(NpgsqlConnectionStringBuilder.NoResetOnClose)))
         {
             settings.NoResetOnClose = true;
+        }
+
+        // Sent at connection start-up, so it also survives a pooled connection's RESET ALL. A connection
+        // string with Options of its own (behind a pooler that refuses start-up options, say) keeps them.
+        if (!Mentions(given, nameof(NpgsqlConnectionStringBuilder.Options)))
+        {
+            settings.Options = $"-c idle_in_transaction_session_timeout={(long)IdleInTransactionTimeout.TotalMilliseconds}";
         }
 
         return settings.ConnectionString;

@@ -114,8 +114,19 @@ public sealed class RelayStuckLeaderTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Through the proxy, with a short limit on a transaction left idle: a consumer frozen mid-transaction
+    /// by the proxy would otherwise hold back the events committed after it for the services' full minute
+    /// (RelayHeldBackTests), longer than these tests wait.
+    /// </summary>
     private static string Through(TcpProxy proxy, string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Host = "127.0.0.1",
+            Port = proxy.Port,
+            Timeout = 3,
+            Options = "-c idle_in_transaction_session_timeout=3000",
+        }.ConnectionString;
 
     private static Task<int> Unsent(KestrelApp app) => app.QueryAsync(db => db.Outbox.CountAsync(m => m.SentAt == null));
 

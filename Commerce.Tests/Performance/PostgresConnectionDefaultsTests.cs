@@ -22,6 +22,7 @@ public sealed class PostgresConnectionDefaultsTests
         Assert.Equal(PostgresExtensions.AutoPrepareMinUsages, plain.AutoPrepareMinUsages);
         Assert.Equal(PostgresExtensions.MaxPoolSize, plain.MaxPoolSize);
         Assert.True(plain.NoResetOnClose);
+        Assert.Equal("-c idle_in_transaction_session_timeout=60000", plain.Options);
         Assert.Equal("p", plain.Password);
 
         var off = new NpgsqlConnectionStringBuilder(PostgresExtensions.WithConnectionDefaults("Host=db;Database=d;Max Auto Prepare=0;Maximum Pool Size=100;No Reset On Close=false"));
@@ -33,6 +34,9 @@ public sealed class PostgresConnectionDefaultsTests
         Assert.Equal(10, own.MaxAutoPrepare);
         Assert.Equal(7, own.AutoPrepareMinUsages);
         Assert.Equal(40, own.MaxPoolSize);
+
+        var options = new NpgsqlConnectionStringBuilder(PostgresExtensions.WithConnectionDefaults("Host=db;Database=d;Options=-c search_path=shop"));
+        Assert.Equal("-c search_path=shop", options.Options);
     }
 
     [Fact]
