@@ -18,7 +18,7 @@ from pathlib import Path
 
 import gevent
 import locust.runners
-from locust import FastHttpUser, LoadTestShape, between, events, task
+from locust import FastHttpUser, LoadTestShape, between, constant, events, task
 from locust.runners import WorkerRunner
 
 # Debian's python3-locust reports an empty version; its master then refuses every worker as
@@ -31,7 +31,7 @@ from shop import Stack, TokenSigner, call
 
 RESULTS = Path(os.environ.get("LT_RESULTS", "."))
 RUN = json.loads((RESULTS / "run.json").read_text()) if (RESULTS / "run.json").is_file() else None
-PROFILE = os.environ.get("LT_PROFILE", "flash")          # flash | steady | orders
+PROFILE = os.environ.get("LT_PROFILE", "flash")          # flash | steady | orders | journey
 BASE_USERS = int(os.environ.get("LT_USERS", "20"))       # flash: the baseline; steady/orders: all
 SURGE_FACTOR = float(os.environ.get("LT_SURGE_FACTOR", "10"))
 # Seconds: baseline, ramp to the surge (at most 60), hold, fall back, tail.
@@ -79,7 +79,7 @@ def surge_window() -> tuple[float, float]:
 
 class FlashSaleShape(LoadTestShape):
     """flash: baseline, surge to SURGE_FACTOR× within the ramp, hold, fall back, tail.
-    steady/orders: LT_USERS for LT_DURATION after a ramp of LT_RAMP."""
+    steady/orders/journey: LT_USERS for LT_DURATION after a ramp of LT_RAMP."""
 
     def tick(self):
         t = self.get_run_time()
@@ -117,7 +117,7 @@ class Shopper(FastHttpUser):
     (new buyer id, new token, empty cart), so the shop keeps seeing new shoppers."""
 
     host = RUN["stack"]["catalog"] if RUN else "http://127.0.0.1:5101"
-    wait_time = between(1.0 * THINK, 5.0 * THINK) if PROFILE != "orders" else between(0.2 * THINK, 1.0 * THINK)
+    wait_time = {"orders": between(0.2 * THINK, 1.0 * THINK), "journey": constant(0)}.get(PROFILE, between(1.0 * THINK, 5.0 * THINK))
     # The services answer within milliseconds; a stuck call should show as a failure, not hang a shopper.
     network_timeout = 30.0
     connection_timeout = 10.0
@@ -175,7 +175,7 @@ class Shopper(FastHttpUser):
                     self.buy_doorbuster()
 
     # --- browse and filter (60%) ---------------------------------------------------------------
-    @task(60) if PROFILE != "orders" else (lambda f: f)
+    @task(60) if PROFILE not in ("orders", "journey") else (lambda f: f)
     def browse(self):
         self.counted()
         kind = random.random()
@@ -208,7 +208,7 @@ class Shopper(FastHttpUser):
                 self.request("GET", f"{self.catalog}/api/catalog/products/{pid}", "api: product")
 
     # --- search, with typos and as-you-type (20%) ----------------------------------------------
-    @task(20) if PROFILE != "orders" else (lambda f: f)
+    @task(20) if PROFILE not in ("orders", "journey") else (lambda f: f)
     def search(self):
         self.counted()
         words = random.sample(RUN["searchWords"], k=random.choice((1, 1, 2)))
@@ -228,7 +228,7 @@ class Shopper(FastHttpUser):
             self.request("GET", f"{self.catalog}/api/catalog/products?q={q}&pageSize=24", "api: search")
 
     # --- add to cart (12%) ---------------------------------------------------------------------
-    @task(12) if PROFILE != "orders" else (lambda f: f)
+    @task(12) if PROFILE not in ("orders", "journey") else (lambda f: f)
     def add_to_cart(self):
         self.counted()
         self.add_one()
@@ -247,14 +247,38 @@ class Shopper(FastHttpUser):
         return status == 200
 
     # --- checkout (5%) -------------------------------------------------------------------------
-    @task(5) if PROFILE != "orders" else task(1)
+    @task(5) if PROFILE in ("steady", "flash") else (task(1) if PROFILE == "orders" else (lambda f: f))
     def checkout(self):
         self.counted()
         if not self.cart and not self.add_one():
             return
         self.place_order("api: checkout")
 
-    def place_order(self, name: str):
+    # --- the whole journey, back to back (journey profile) -------------------------------------
+    @task(1) if PROFILE == "journey" else (lambda f: f)
+    def journey(self):
+        """A new shopper goes from browsing to a paid order without pausing: a category page, a
+        search, a product page, the product into the cart, checkout, the order page until Paid."""
+        self.arrive()
+        params = urllib.parse.urlencode({"category": random.choice(RUN["categories"]), "sort": "relevance"})
+        if self.via_web():
+            self.request("GET", f"{self.web}/catalog?{params}", "web: catalog filter")
+        else:
+            self.request("GET", f"{self.catalog}/api/catalog/products?{params}&pageSize=24", "api: catalog filter")
+        q = "+".join(random.sample(RUN["searchWords"], k=1))
+        if self.via_web():
+            self.request("GET", f"{self.web}/catalog?q={q}", "web: search")
+        else:
+            self.request("GET", f"{self.catalog}/api/catalog/products?q={q}&pageSize=24", "api: search")
+        pid = random.choice(RUN["checkoutProductIds"])
+        if self.via_web():
+            self.request("GET", f"{self.web}/products/{pid}", "web: product")
+        else:
+            self.request("GET", f"{self.catalog}/api/catalog/products/{pid}", "api: product")
+        if self.add_one(pid, 1):
+            self.place_order("api: checkout", first_poll=0.05)
+
+    def place_order(self, name: str, first_poll: float = 0.25):
         body = {
             "shippingAddress": {"name": "Load Test", "street": "1 Flash Street", "city": "Berlin", "postalCode": "10115", "country": "DE"},
             "payment": CARD,
@@ -266,11 +290,11 @@ class Shopper(FastHttpUser):
             return
         # Cart clears itself when it hears of the order; the shopper starts afresh.
         self.cart = {}
-        self.follow(order["id"], submitted)
+        self.follow(order["id"], submitted, first_poll)
 
-    def follow(self, order_id: str, submitted: float):
+    def follow(self, order_id: str, submitted: float, first_poll: float = 0.25):
         """Waits on the order page like a shopper (the storefront polls the status with back-off)."""
-        delay = 0.25
+        delay = first_poll
         while time.time() - submitted < 30:
             gevent.sleep(delay)
             delay = min(delay * 1.6, 2.0)
@@ -283,7 +307,7 @@ class Shopper(FastHttpUser):
                 return
 
     # --- order history (3%) --------------------------------------------------------------------
-    @task(3) if PROFILE != "orders" else (lambda f: f)
+    @task(3) if PROFILE not in ("orders", "journey") else (lambda f: f)
     def history(self):
         self.counted()
         _, page = self.request("GET", f"{self.ordering}/api/orders?page=1&pageSize=10", "api: order history", headers=self.auth())

@@ -9,6 +9,8 @@
 #   loadtest/run.sh --smoke       flash sale in ~1 minute (baseline 5, surge to 50), for CI
 #   loadtest/run.sh --steady N    N mixed shoppers for --duration seconds (finding the knee)
 #   loadtest/run.sh --orders N    N shoppers who only buy, for --duration seconds (orders per second)
+#   loadtest/run.sh --journey N   N shoppers at once, each going from a category page to a paid order
+#                                 without pausing, again and again, for --duration seconds
 #
 # Options: --duration S (steady/orders, default 180)  --users N (flash baseline)  --workers N (Locust
 # worker processes, default 1)  --web-share F (share of browsing through the storefront when it
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --smoke) mode=smoke ;;
     --steady) mode=steady profile=steady users=${2:?--steady needs a number of shoppers}; shift ;;
     --orders) mode=orders profile=orders users=${2:?--orders needs a number of shoppers}; shift ;;
+    --journey) mode=journey profile=journey users=${2:?--journey needs a number of shoppers}; shift ;;
     --duration) duration=${2:?}; shift ;;
     --users) users=${2:?}; shift ;;
     --workers) workers=${2:?}; shift ;;
@@ -36,7 +39,7 @@ while [ $# -gt 0 ]; do
     --doorbuster-stock) stock=${2:?}; shift ;;
     --results) results=${2:?}; shift ;;
     --start-stack) start_stack=true ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "loadtest/run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
