@@ -38,6 +38,9 @@ public sealed class ShopGraph : IAsyncLifetime
 
     public TimeSpan StartupTime { get; private set; }
 
+    public const string TraceSampler = "parentbased_traceidratio";
+    public const string TraceSamplerArg = "1";
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The graph has not started.");
 
     public Uri Storefront => App.GetEndpoint("web", "http");
@@ -66,6 +69,9 @@ public sealed class ShopGraph : IAsyncLifetime
             $"--Parameters:postgres-password={Guid.NewGuid():N}",
             $"--Parameters:cache-password={Guid.NewGuid():N}",
             $"--Parameters:messaging-password={Guid.NewGuid():N}",
+            // A developer's own sampler (here one that keeps every trace, as Aspire's always_on does).
+            $"--OTEL_TRACES_SAMPLER={TraceSampler}",
+            $"--OTEL_TRACES_SAMPLER_ARG={TraceSamplerArg}",
         ];
         args.AddRange(_ports.Select(p => $"--{p.Key}={p.Value}"));
 
