@@ -19,6 +19,9 @@ internal static class LocalServers
     private const string PostgresBin = "/usr/lib/postgresql/15/bin";
     private const string RabbitMqBin = "/usr/lib/rabbitmq/bin";
 
+    /// <summary>The local PostgreSQL's connection limit: six service pools of 25, and room for tools and migrations.</summary>
+    public const int MaxConnections = 200;
+
     public static IResourceBuilder<LocalServerResource> AddLocalPostgres(this IDistributedApplicationBuilder builder,
         string name, string dataRoot, int port, IResourceBuilder<ParameterResource> password)
     {
@@ -40,7 +43,11 @@ internal static class LocalServers
 
         // PostgreSQL refuses to run as root: as root it runs as the postgres user, as the package's
         // own service does. TCP on loopback only; no Unix socket, so nothing is written outside its folder.
-        string[] server = [$"{PostgresBin}/postgres", "-D", data, "-p", Port(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="];
+        // Room for every service's pool (at most 25 connections each) with Catalog and Ordering at two
+        // replicas: six pools. PostgreSQL's default of 100 refused connections ("too many clients") to a
+        // restarting replica in the two-replica chaos drill, and its consumers parked orders' events.
+        string[] server = [$"{PostgresBin}/postgres", "-D", data, "-p", Port(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+            "-c", $"max_connections={MaxConnections}"];
         return builder.AddResource(postgres)
             .WithArgs(IsRoot ? ["-u", "postgres", "--", .. server] : server)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: "tcp", isProxied: false)
