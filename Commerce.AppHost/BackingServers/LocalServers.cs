@@ -164,6 +164,9 @@ internal static class LocalServers
             .WithEnvironment("ERL_EPMD_PORT", Port(epmdPort))
             .WithEnvironment("ERL_EPMD_ADDRESS", "127.0.0.1")
             .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false")
+            // Every Erlang VM the broker starts (its start-up's epmd probe among them), not only the node:
+            // one that found epmd away for a moment started `epmd -daemon`, which outlived the run.
+            .WithEnvironment("ERL_FLAGS", "-start_epmd false")
             .WithEndpoint(port: port, targetPort: port, scheme: "amqp", name: "tcp", isProxied: false)
             .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: "management", isProxied: false)
             .WithIconName("MailMultiple")
