@@ -42,8 +42,10 @@ public sealed class TestServersTests(ITestOutputHelper output)
         var stale = Path.Combine(root, $"crashed-{Guid.NewGuid():N}");
         Directory.CreateDirectory(stale);
         using var orphan = Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;
-        await File.WriteAllTextAsync(Path.Combine(stale, "owner.pid"), "999999 1");
+        // Servers first: a run cleaning up in parallel that sees the dead owner must also see the server
+        // to stop (the other order once let it remove the folder before the pid was written).
         await File.WriteAllTextAsync(Path.Combine(stale, "servers.pid"), orphan.Id + Environment.NewLine);
+        await File.WriteAllTextAsync(Path.Combine(stale, "owner.pid"), "999999 1");
 
         // Starting any server cleans up first.
         await using var redis = await RedisServer.StartAsync();
