@@ -46,6 +46,7 @@ public static class PostgresExtensions
         builder.Services.AddDbContextPool<TContext>((sp, o) =>
         {
             o.UseNpgsql(sp.GetRequiredKeyedService<NpgsqlDataSource>(connectionName));
+            o.AddInterceptors(FailedStatementInterceptor.Instance);
             // A model that differs from its migrations' snapshot is caught by a test
             // (ModelSnapshotTests), not by refusing to start in production.
             o.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Commerce.Catalog.Products;
+using Commerce.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -54,28 +55,13 @@ public sealed class PostgresProductSearch([FromKeyedServices(CatalogApp.Database
                 }
             }
         }
-        catch (PostgresException)
+        catch (PostgresException error)
         {
-            await ForgetPreparedStatementAsync(command);
+            await FailedStatements.ForgetAsync(command, error);
             throw;
         }
 
         return Facets.Count(pairs, query.Brand, query.Category, ids);
-    }
-
-    /// <summary>
-    /// After PostgreSQL refused an auto-prepared statement's parameters (e.g. 22021 for a NUL in
-    /// text), Npgsql 10.0.0 kept the statement as prepared without its row description, and the
-    /// next search on that pooled connection failed with "Received unexpected backend message
-    /// DataRow" (Commerce.Tests/Security/ServiceFindingsTests). Unpreparing drops that state, so
-    /// the connection goes back to the pool sound; the statements are prepared again on reuse.
-    /// </summary>
-    private static async Task ForgetPreparedStatementAsync(NpgsqlCommand command)
-    {
-        if (command.Connection is { State: System.Data.ConnectionState.Open })
-        {
-            await command.UnprepareAsync(CancellationToken.None);
-        }
     }
 
     /// <summary>
