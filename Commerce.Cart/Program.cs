@@ -36,12 +36,7 @@ public static class CartApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDefaultEndpoints();
-        // The API's description helps a developer and an attacker alike: Development only.
-        if (app.Environment.IsDevelopment())
-        {
-            app.MapOpenApi();
-        }
-
+        app.MapOpenApiInDevelopment();
         app.MapCartEndpoints();
         app.MapMessagingAdminEndpoints();
         return app;

@@ -75,10 +75,8 @@ public static class CatalogApp
         app.UseAuthentication();
         app.UseAuthorization();
 
-        // The API's description helps a developer and an attacker alike: Development only.
-        if (app.Environment.IsDevelopment())
+        if (app.MapOpenApiInDevelopment())
         {
-            app.MapOpenApi();
             app.UseSwaggerUI(o => o.SwaggerEndpoint("/openapi/v1.json", "Commerce Catalog v1"));
         }
 

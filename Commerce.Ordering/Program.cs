@@ -46,11 +46,7 @@ public static class OrderingApp
         app.UseServiceDefaults();
         app.UseAuthentication();
         app.UseAuthorization();
-        // The API's description helps a developer and an attacker alike: Development only.
-        if (app.Environment.IsDevelopment())
-        {
-            app.MapOpenApi();
-        }
+        app.MapOpenApiInDevelopment();
 
         app.MapDefaultEndpoints();
         app.MapOrderEndpoints();

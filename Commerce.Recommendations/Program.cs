@@ -60,11 +60,7 @@ public static class RecommendationsApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseOutputCache();
-        // The API's description helps a developer and an attacker alike: Development only.
-        if (app.Environment.IsDevelopment())
-        {
-            app.MapOpenApi();
-        }
+        app.MapOpenApiInDevelopment();
 
         app.MapDefaultEndpoints();
         app.MapRecommendationEndpoints();

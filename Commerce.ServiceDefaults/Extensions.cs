@@ -109,6 +109,21 @@ public static class Extensions
     }
 
     /// <summary>
+    /// The API's OpenAPI document (<c>/openapi/v1.json</c>) in Development only: a description of
+    /// every route helps a developer and an attacker alike. True when it was mapped.
+    /// </summary>
+    public static bool MapOpenApiInDevelopment(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            return false;
+        }
+
+        app.MapOpenApi();
+        return true;
+    }
+
+    /// <summary>
     /// <c>/health</c> runs every check (readiness, dependencies included); <c>/alive</c> only the
     /// process's own. Mapped in every environment: the orchestrators probe them in production.
     /// </summary>
