@@ -192,7 +192,11 @@ internal sealed class RecordingElasticsearch : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        var body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync();
+        // Elastic's client compresses request bodies (Content-Encoding: gzip), as Elasticsearch accepts.
+        var content = request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase)
+            ? new System.IO.Compression.GZipStream(request.Body, System.IO.Compression.CompressionMode.Decompress)
+            : request.Body;
+        var body = await new StreamReader(content, Encoding.UTF8).ReadToEndAsync();
         var path = request.Path.Value ?? "/";
         _requests.Enqueue(new RecordedRequest(request.Method, path, request.QueryString.Value ?? string.Empty, body, request.ContentType, request.Headers.Authorization.FirstOrDefault()));
         var segments = path.Trim('/').Split('/');
