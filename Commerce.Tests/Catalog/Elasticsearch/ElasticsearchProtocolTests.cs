@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Commerce.Catalog.Data;
 using Commerce.Catalog.Search.Elasticsearch;
 using Commerce.Contracts;
@@ -20,7 +21,8 @@ namespace Commerce.Tests.Catalog.Elasticsearch;
 /// The client's request sequence, over real HTTP, against a protocol-level stand-in: a Kestrel app
 /// that records every request Catalog sends (through Elastic's official client) and answers with the
 /// response shapes the Elasticsearch 9 reference documents, headers included (<c>X-Elastic-Product</c>,
-/// the compatible-with=9 media type, aggregation names typed as the client's <c>typed_keys=true</c> asks). It does not search, analyse or rank anything, so it says nothing about
+/// the media type the request's Accept header asks for), aggregation names typed as the client's
+/// <c>typed_keys=true</c> asks. It does not search, analyse or rank anything, so it says nothing about
 /// Elasticsearch's behaviour (the contract tests do, against a real server); it shows what Catalog
 /// asks, in which order, with which credentials, and what it does with documented answers.
 /// </summary>
@@ -51,10 +53,11 @@ public sealed class ElasticsearchProtocolTests
         var wire = ElasticsearchWire.Sending();
         JsonAssert.Equal(ElasticsearchWire.Text(wire.Indices.Create(ElasticsearchRequests.CreateIndex(index))), JsonNode.Parse(requests[create].Body));
         JsonAssert.Equal(ElasticsearchWire.Text(wire.Indices.UpdateAliases(ElasticsearchRequests.SwapAlias(Alias, index, []))), JsonNode.Parse(requests[swap].Body));
-        Assert.Equal("true", QueryHelpers.ParseQuery(recorder.Requests.First(r => r.Path == $"/{Alias}/_search").Query)["typed_keys"]);
 
+        // The client asks for the versioned vendor type, except on _bulk, where it sends plain NDJSON and asks for plain JSON.
+        Assert.All(requests.Where(r => r.Path != "/_bulk"), r => Assert.Equal("application/vnd.elasticsearch+json;compatible-with=9", r.Accept));
         var bulkBeforeSwap = requests.Take(swap).Where(r => r.Path == "/_bulk").ToList();
-        Assert.All(bulkBeforeSwap, r => Assert.StartsWith("application/vnd.elasticsearch+x-ndjson", r.ContentType, StringComparison.Ordinal));
+        Assert.All(bulkBeforeSwap, r => Assert.Equal(("application/x-ndjson", "application/json"), (r.ContentType, r.Accept)));
         var actions = bulkBeforeSwap.SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where((_, i) => i % 2 == 0)).Select(l => JsonNode.Parse(l)!).ToList();
         int seeded;
         await using (var scope = app.App.Services.CreateAsyncScope())
@@ -76,8 +79,10 @@ public sealed class ElasticsearchProtocolTests
         Assert.Equal(41, page.GetProperty("total").GetInt64());
         Assert.Equal("""[{"name":"Aerolite","count":30},{"name":"Stride","count":11}]""", page.GetProperty("facets").GetProperty("brands").GetRawText());
         var search = recorder.Requests.Last(r => r.Path == $"/{Alias}/_search");
+        // The facets above could only be read because the client asked for typed aggregation names.
+        Assert.Equal("true", QueryHelpers.ParseQuery(search.Query)["typed_keys"]);
         var sent = JsonNode.Parse(search.Body)!;
-        Assert.Equal("Aerolite", sent["post_filter"]!["bool"]!["filter"]![0]!["term"]!["brand"]!.GetValue<string>());
+        Assert.Equal("Aerolite", sent["post_filter"]!["bool"]!["filter"]!["term"]!["brand"]!["value"]!.GetValue<string>());
         Assert.Equal(3, sent["query"]!["bool"]!["must"]!.AsArray().Count);
 
         // Elasticsearch failing: the same request is answered by PostgreSQL.
@@ -132,7 +137,7 @@ public sealed class ElasticsearchProtocolTests
     }
 }
 
-public sealed record RecordedRequest(string Method, string Path, string Query, string Body, string? ContentType, string? Authorization);
+public sealed record RecordedRequest(string Method, string Path, string Query, string Body, string? ContentType, string? Accept, string? Authorization);
 
 /// <summary>Records requests and answers with documented Elasticsearch 9 response shapes; see <see cref="ElasticsearchProtocolTests"/>.</summary>
 internal sealed class RecordingElasticsearch : IAsyncDisposable
@@ -198,7 +203,7 @@ internal sealed class RecordingElasticsearch : IAsyncDisposable
             : request.Body;
         var body = await new StreamReader(content, Encoding.UTF8).ReadToEndAsync();
         var path = request.Path.Value ?? "/";
-        _requests.Enqueue(new RecordedRequest(request.Method, path, request.QueryString.Value ?? string.Empty, body, request.ContentType, request.Headers.Authorization.FirstOrDefault()));
+        _requests.Enqueue(new RecordedRequest(request.Method, path, request.QueryString.Value ?? string.Empty, body, request.ContentType, request.Headers.Accept.ToString(), request.Headers.Authorization.FirstOrDefault()));
         var segments = path.Trim('/').Split('/');
         // Elastic's client refuses an answer that does not say it comes from Elasticsearch.
         context.Response.Headers["X-Elastic-Product"] = "Elasticsearch";
@@ -340,10 +345,18 @@ internal sealed class RecordingElasticsearch : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Answers in the media type the request asked for, as Elasticsearch does: the vendor type with the
+    /// same <c>compatible-with</c> version when the Accept header names one, plain JSON otherwise
+    /// (the official client asks for plain JSON on <c>_bulk</c> and refuses an answer in another type).
+    /// </summary>
     private static Task Json(HttpContext context, int status, JsonNode body)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/vnd.elasticsearch+json;compatible-with=9";
+        var compatibleWith = Regex.Match(context.Request.Headers.Accept.ToString(), @"application/vnd\.elasticsearch\+json;\s*compatible-with=(\d+)");
+        context.Response.ContentType = compatibleWith.Success
+            ? $"application/vnd.elasticsearch+json;compatible-with={compatibleWith.Groups[1].Value}"
+            : "application/json";
         return context.Response.WriteAsync(body.ToJsonString());
     }
 

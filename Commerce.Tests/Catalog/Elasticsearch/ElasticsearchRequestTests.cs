@@ -9,7 +9,9 @@ namespace Commerce.Tests.Catalog.Elasticsearch;
 /// <summary>
 /// Every request Catalog sends to Elasticsearch, as the official client puts it on the wire, against
 /// the JSON it must be. The shapes follow the Elasticsearch 9 reference (create index, analysis, mapping types, bool/dis_max/constant_score/
-/// match queries, post_filter, filter and terms aggregations, sort, _bulk, _aliases).
+/// match queries, post_filter, filter and terms aggregations, sort, _bulk, _aliases), in the forms the
+/// client writes and the reference accepts: <c>aggregations</c> for <c>aggs</c>, a term's long form
+/// (<c>{ "value": … }</c>), and a lone clause, field or source field as a single value instead of a one-element array.
 /// </summary>
 public sealed class ElasticsearchRequestTests
 {
@@ -26,9 +28,9 @@ public sealed class ElasticsearchRequestTests
         ProductSort sort = ProductSort.Relevance, int page = 1, int pageSize = 20) => new(text, brand, category, min, max, sort, page, pageSize);
 
     private const string Facets = """
-        "aggs": {
-          "brands": { "filter": { "match_all": {} }, "aggs": { "names": { "terms": { "field": "brand", "size": 1000 } } } },
-          "categories": { "filter": { "match_all": {} }, "aggs": { "names": { "terms": { "field": "category", "size": 1000 } } } }
+        "aggregations": {
+          "brands": { "filter": { "match_all": {} }, "aggregations": { "names": { "terms": { "field": "brand", "size": 1000 } } } },
+          "categories": { "filter": { "match_all": {} }, "aggregations": { "names": { "terms": { "field": "category", "size": 1000 } } } }
         }
         """;
 
@@ -113,13 +115,13 @@ public sealed class ElasticsearchRequestTests
             {
               "from": 20, "size": 10, "track_total_hits": true, "_source": false,
               "query": { "bool": {
-                "must": [ {{WordClause("shoes")}} ],
-                "filter": [ { "range": { "price": { "gte": 10.5, "lte": 99.99 } } } ]
+                "must": {{WordClause("shoes")}},
+                "filter": { "range": { "price": { "gte": 10.5, "lte": 99.99 } } }
               } },
-              "post_filter": { "bool": { "filter": [ { "term": { "brand": "Aerolite" } }, { "term": { "category": "Running Shoes" } } ] } },
-              "aggs": {
-                "brands": { "filter": { "term": { "category": "Running Shoes" } }, "aggs": { "names": { "terms": { "field": "brand", "size": 1000 } } } },
-                "categories": { "filter": { "term": { "brand": "Aerolite" } }, "aggs": { "names": { "terms": { "field": "category", "size": 1000 } } } }
+              "post_filter": { "bool": { "filter": [ { "term": { "brand": { "value": "Aerolite" } } }, { "term": { "category": { "value": "Running Shoes" } } } ] } },
+              "aggregations": {
+                "brands": { "filter": { "term": { "category": { "value": "Running Shoes" } } }, "aggregations": { "names": { "terms": { "field": "brand", "size": 1000 } } } },
+                "categories": { "filter": { "term": { "brand": { "value": "Aerolite" } } }, "aggregations": { "names": { "terms": { "field": "category", "size": 1000 } } } }
               },
               "sort": [ { "price": { "order": "asc" } }, { "id": { "order": "asc" } } ]
             }
@@ -130,7 +132,7 @@ public sealed class ElasticsearchRequestTests
     public void A_minimum_price_alone_is_an_open_range()
     {
         var body = Search(Query(min: 5m), [])!;
-        JsonAssert.Equal("""{ "bool": { "filter": [ { "range": { "price": { "gte": 5 } } } ] } }""", body["query"]);
+        JsonAssert.Equal("""{ "bool": { "filter": { "range": { "price": { "gte": 5 } } } } }""", body["query"]);
     }
 
     [Theory]
@@ -150,25 +152,25 @@ public sealed class ElasticsearchRequestTests
     public void Suggestions_try_name_prefixes_then_any_field_then_typos()
     {
         JsonAssert.Equal("""
-            { "size": 64, "_source": ["name"], "query": { "bool": { "must": [
-              { "multi_match": { "query": "espr", "fields": ["name"], "operator": "and" } }
-            ] } } }
+            { "size": 64, "_source": { "includes": "name" }, "query": { "bool": { "must":
+              { "multi_match": { "query": "espr", "fields": "name", "operator": "and" } }
+            } } }
             """, Suggest(["espr"], ElasticsearchRequests.SuggestPhase.NamePrefix, 64));
         JsonAssert.Equal("""
-            { "size": 8, "_source": ["name"], "query": { "bool": { "must": [
+            { "size": 8, "_source": { "includes": "name" }, "query": { "bool": { "must":
               { "multi_match": { "query": "brewm", "fields": ["name", "brand.text", "category.text"], "operator": "and" } }
-            ] } } }
+            } } }
             """, Suggest(["brewm"], ElasticsearchRequests.SuggestPhase.AnyPrefix, 8));
         JsonAssert.Equal("""
-            { "size": 8, "_source": ["name"], "query": { "bool": { "must": [
-              { "multi_match": { "query": "headphnes", "fields": ["name"], "operator": "and", "fuzziness": "AUTO", "prefix_length": 1 } },
-              { "multi_match": { "query": "x", "fields": ["name"], "operator": "and", "fuzziness": "AUTO", "prefix_length": 1 } }
+            { "size": 8, "_source": { "includes": "name" }, "query": { "bool": { "must": [
+              { "multi_match": { "query": "headphnes", "fields": "name", "operator": "and", "fuzziness": "AUTO", "prefix_length": 1 } },
+              { "multi_match": { "query": "x", "fields": "name", "operator": "and", "fuzziness": "AUTO", "prefix_length": 1 } }
             ] } } }
             """, Suggest(["headphnes", "x"], ElasticsearchRequests.SuggestPhase.NameFuzzy, 8));
         JsonAssert.Equal("""
-            { "size": 8, "_source": ["name"], "query": { "bool": { "must": [
+            { "size": 8, "_source": { "includes": "name" }, "query": { "bool": { "must":
               { "multi_match": { "query": "brewmastr", "fields": ["name", "brand.text", "category.text"], "operator": "and", "fuzziness": "AUTO", "prefix_length": 1 } }
-            ] } } }
+            } } }
             """, Suggest(["brewmastr"], ElasticsearchRequests.SuggestPhase.AnyFuzzy, 8));
         Assert.Equal(
             [ElasticsearchRequests.SuggestPhase.NamePrefix, ElasticsearchRequests.SuggestPhase.AnyPrefix, ElasticsearchRequests.SuggestPhase.NameFuzzy, ElasticsearchRequests.SuggestPhase.AnyFuzzy],

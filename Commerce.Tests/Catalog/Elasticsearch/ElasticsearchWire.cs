@@ -11,10 +11,13 @@ namespace Commerce.Tests.Catalog.Elasticsearch;
 /// </summary>
 internal static class ElasticsearchWire
 {
-    /// <summary>A client whose in-memory transport answers 200 with no body: for what the client sends.</summary>
-    public static ElasticsearchClient Sending() =>
-        new(new ElasticsearchClientSettings(new SingleNodePool(new Uri("http://127.0.0.1:9200")), new InMemoryRequestInvoker()).DisableDirectStreaming());
+    /// <summary>A client whose in-memory transport answers 200 with an empty JSON object: for what the client sends.</summary>
+    public static ElasticsearchClient Sending() => Answering("{}");
 
+    /// <summary>
+    /// A client whose in-memory transport answers with <paramref name="responseJson"/>, saying it comes from
+    /// Elasticsearch as every real server does (the client refuses answers without <c>X-Elastic-Product</c>).
+    /// </summary>
     public static ElasticsearchClient Answering(string responseJson, int status = 200) =>
         new(new ElasticsearchClientSettings(new SingleNodePool(new Uri("http://127.0.0.1:9200")),
                 new InMemoryRequestInvoker(Encoding.UTF8.GetBytes(responseJson), status, null!, "application/json",
