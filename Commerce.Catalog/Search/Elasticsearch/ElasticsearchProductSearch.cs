@@ -15,7 +15,7 @@ namespace Commerce.Catalog.Search.Elasticsearch;
 /// through events a moment after they commit, and a cached answer from that moment would outlive it.
 /// </remarks>
 public sealed partial class ElasticsearchProductSearch(
-    ElasticsearchClient client,
+    ProductSearchIndex index,
     CachedProductSearch fallback,
     SearchIndexState state,
     IOptions<ElasticsearchOptions> options,
@@ -39,7 +39,7 @@ public sealed partial class ElasticsearchProductSearch(
 
         try
         {
-            var response = await client.SearchAsync(_alias, ElasticsearchRequests.Search(query, words), cancellationToken);
+            var response = await index.SearchAsync<ProductName>(ElasticsearchRequests.Search(_alias, query, words), cancellationToken);
             var result = ElasticsearchResponses.Search(response);
             Succeeded();
             return result;
@@ -68,7 +68,7 @@ public sealed partial class ElasticsearchProductSearch(
         {
             foreach (var phase in Enum.GetValues<ElasticsearchRequests.SuggestPhase>())
             {
-                var response = await client.SearchAsync(_alias, ElasticsearchRequests.Suggest(words, phase, limit * 8), cancellationToken);
+                var response = await index.SearchAsync<ProductName>(ElasticsearchRequests.Suggest(_alias, words, phase, limit * 8), cancellationToken);
                 var names = ElasticsearchResponses.Names(response);
                 if (names.Count > 0)
                 {
@@ -88,7 +88,8 @@ public sealed partial class ElasticsearchProductSearch(
     }
 
     internal static bool IsElasticsearchFailure(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or ElasticsearchException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException
+        ex is HttpRequestException or ElasticsearchException or Elastic.Transport.TransportException or JsonException or KeyNotFoundException
+            or InvalidOperationException or FormatException
         || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private void Succeeded()

@@ -1,17 +1,23 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Aggregations;
+using Elastic.Clients.Elasticsearch.Analysis;
+using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Clients.Elasticsearch.Core.Search;
+using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Clients.Elasticsearch.Mapping;
+using Elastic.Clients.Elasticsearch.QueryDsl;
 
 namespace Commerce.Catalog.Search.Elasticsearch;
 
 /// <summary>
-/// The request bodies sent to Elasticsearch 8 (REST API, JSON). Pure functions of their inputs, so
-/// each is unit-tested against the JSON it must produce.
+/// The requests sent to Elasticsearch, as the official client's typed requests. Pure functions of
+/// their inputs, so each is unit-tested against the JSON the client sends for it.
 /// </summary>
 public static class ElasticsearchRequests
 {
     /// <summary>
-    /// Bump whenever <see cref="IndexDefinition"/> changes: a running index with another version is
+    /// Bump whenever <see cref="CreateIndex"/> changes: a running index with another version is
     /// rebuilt at start-up and swapped in.
     /// </summary>
     public const int MappingVersion = 1;
@@ -28,63 +34,56 @@ public static class ElasticsearchRequests
     // Per query word, the best field decides: an exact (prefix) match in the name beats one in brand or
     // category, which beats one in the description; any exact match beats a typo-tolerant one. The
     // scores are constants so that the tiers hold whatever the field lengths and term frequencies.
-    private static readonly (string Field, int Boost)[] Fields = [("name", 3), ("brand.text", 2), ("category.text", 2), ("description", 1)];
+    private static readonly (string Field, int Boost)[] WordFields = [("name", 3), ("brand.text", 2), ("category.text", 2), ("description", 1)];
     private const int ExactFactor = 100;
     private const int FuzzyFactor = 10;
 
     /// <summary><c>PUT /{index}</c>: settings with the as-you-type analyzers and the explicit mapping.</summary>
-    public static JsonObject IndexDefinition()
+    public static CreateIndexRequest CreateIndex(string index)
     {
-        JsonObject AutocompleteText() => new() { ["type"] = "text", ["analyzer"] = "autocomplete", ["search_analyzer"] = "autocomplete_search" };
+        TextProperty AutocompleteText() => new() { Analyzer = "autocomplete", SearchAnalyzer = "autocomplete_search" };
 
-        return new JsonObject
+        return new CreateIndexRequest(index)
         {
-            ["settings"] = new JsonObject
+            Settings = new IndexSettings
             {
-                ["number_of_shards"] = 1,
-                ["analysis"] = new JsonObject
+                NumberOfShards = 1,
+                Analysis = new IndexSettingsAnalysis
                 {
-                    ["filter"] = new JsonObject
+                    TokenFilters = new TokenFilters
                     {
-                        ["autocomplete_edge"] = new JsonObject { ["type"] = "edge_ngram", ["min_gram"] = 1, ["max_gram"] = MaxGram },
-                        ["autocomplete_truncate"] = new JsonObject { ["type"] = "truncate", ["length"] = MaxGram },
+                        { "autocomplete_edge", new EdgeNGramTokenFilter { MinGram = 1, MaxGram = MaxGram } },
+                        { "autocomplete_truncate", new TruncateTokenFilter { Length = MaxGram } },
                     },
-                    ["analyzer"] = new JsonObject
+                    Analyzers = new Analyzers
                     {
                         // Indexed: every word and each of its prefixes, so "runn" finds "running".
-                        ["autocomplete"] = new JsonObject
-                        {
-                            ["type"] = "custom",
-                            ["tokenizer"] = "standard",
-                            ["filter"] = new JsonArray("lowercase", "asciifolding", "autocomplete_edge"),
-                        },
+                        { "autocomplete", new CustomAnalyzer { Tokenizer = "standard", Filter = ["lowercase", "asciifolding", "autocomplete_edge"] } },
                         // Searched: whole words only (no n-grams of the query), cut to the longest indexed prefix.
-                        ["autocomplete_search"] = new JsonObject
-                        {
-                            ["type"] = "custom",
-                            ["tokenizer"] = "standard",
-                            ["filter"] = new JsonArray("lowercase", "asciifolding", "autocomplete_truncate"),
-                        },
+                        { "autocomplete_search", new CustomAnalyzer { Tokenizer = "standard", Filter = ["lowercase", "asciifolding", "autocomplete_truncate"] } },
                     },
                 },
             },
-            ["mappings"] = new JsonObject
+            Mappings = new TypeMapping
             {
-                ["dynamic"] = "strict",
-                ["_meta"] = new JsonObject { ["mapping_version"] = MappingVersion },
-                ["properties"] = new JsonObject
+                Dynamic = DynamicMapping.Strict,
+                Meta = new Dictionary<string, object> { [MappingVersionKey] = MappingVersion },
+                Properties = new Properties
                 {
-                    ["id"] = new JsonObject { ["type"] = "integer" },
-                    ["name"] = With(AutocompleteText(), "fields", new JsonObject { ["sort"] = new JsonObject { ["type"] = "keyword" } }),
-                    ["description"] = AutocompleteText(),
-                    ["brand"] = new JsonObject { ["type"] = "keyword", ["fields"] = new JsonObject { ["text"] = AutocompleteText() } },
-                    ["category"] = new JsonObject { ["type"] = "keyword", ["fields"] = new JsonObject { ["text"] = AutocompleteText() } },
-                    ["price"] = new JsonObject { ["type"] = "scaled_float", ["scaling_factor"] = 100 },
-                    ["created_at"] = new JsonObject { ["type"] = "date" },
+                    { "id", new IntegerNumberProperty() },
+                    { "name", new TextProperty { Analyzer = "autocomplete", SearchAnalyzer = "autocomplete_search", Fields = new Properties { { "sort", new KeywordProperty() } } } },
+                    { "description", AutocompleteText() },
+                    { "brand", new KeywordProperty { Fields = new Properties { { "text", AutocompleteText() } } } },
+                    { "category", new KeywordProperty { Fields = new Properties { { "text", AutocompleteText() } } } },
+                    { "price", new ScaledFloatNumberProperty { ScalingFactor = 100 } },
+                    { "created_at", new DateProperty() },
                 },
             },
         };
     }
+
+    /// <summary>Where the mapping carries its version (in <c>_meta</c>).</summary>
+    public const string MappingVersionKey = "mapping_version";
 
     /// <summary>
     /// <c>POST /{alias}/_search</c> for a page: every word must match some field (exactly as a prefix,
@@ -92,41 +91,20 @@ public static class ElasticsearchRequests
     /// (<c>post_filter</c>) so that each facet, a filter aggregation with the other one, counts with
     /// every filter but its own.
     /// </summary>
-    public static JsonObject Search(ProductSearchQuery query, IReadOnlyList<string> words)
+    public static SearchRequest Search(string alias, ProductSearchQuery query, IReadOnlyList<string> words)
     {
-        var must = new JsonArray();
-        foreach (var word in words)
-        {
-            must.Add(WordClause(word));
-        }
-
-        var filter = new JsonArray();
+        var must = words.Select(WordClause).ToList();
+        var filter = new List<Query>();
         if (query.MinPrice is not null || query.MaxPrice is not null)
         {
-            var range = new JsonObject();
-            if (query.MinPrice is { } min)
+            filter.Add(new NumberRangeQuery("price")
             {
-                range["gte"] = min;
-            }
-
-            if (query.MaxPrice is { } max)
-            {
-                range["lte"] = max;
-            }
-
-            filter.Add(new JsonObject { ["range"] = new JsonObject { ["price"] = range } });
+                Gte = query.MinPrice is { } min ? (double)min : null,
+                Lte = query.MaxPrice is { } max ? (double)max : null,
+            });
         }
 
-        var body = new JsonObject
-        {
-            ["from"] = (query.Page - 1) * query.PageSize,
-            ["size"] = query.PageSize,
-            ["track_total_hits"] = true,
-            ["_source"] = false,
-            ["query"] = Bool(must, filter),
-        };
-
-        var postFilter = new JsonArray();
+        var postFilter = new List<Query>();
         if (query.Brand is not null)
         {
             postFilter.Add(Term("brand", query.Brand));
@@ -137,19 +115,29 @@ public static class ElasticsearchRequests
             postFilter.Add(Term("category", query.Category));
         }
 
-        if (postFilter.Count > 0)
+        return new SearchRequest(alias)
         {
-            body["post_filter"] = new JsonObject { ["bool"] = new JsonObject { ["filter"] = postFilter } };
-        }
-
-        body["aggs"] = new JsonObject
-        {
-            ["brands"] = FacetAggregation("brand", query.Category is null ? null : Term("category", query.Category)),
-            ["categories"] = FacetAggregation("category", query.Brand is null ? null : Term("brand", query.Brand)),
+            From = (query.Page - 1) * query.PageSize,
+            Size = query.PageSize,
+            TrackTotalHits = true,
+            Source = false,
+            Query = Bool(must, filter),
+            PostFilter = postFilter.Count > 0 ? (Query)new BoolQuery { Filter = postFilter } : null,
+            Aggregations = new Dictionary<string, Aggregation>
+            {
+                [BrandFacet] = FacetAggregation("brand", query.Category is null ? null : (Query)Term("category", query.Category)),
+                [CategoryFacet] = FacetAggregation("category", query.Brand is null ? null : (Query)Term("brand", query.Brand)),
+            },
+            Sort = Sort(query.Sort, words.Count > 0),
         };
-        body["sort"] = Sort(query.Sort, words.Count > 0);
-        return body;
     }
+
+    /// <summary>The aggregations of <see cref="Search"/>: a filter aggregation each, with the terms under <see cref="FacetTerms"/>.</summary>
+    public const string BrandFacet = "brands";
+
+    public const string CategoryFacet = "categories";
+
+    public const string FacetTerms = "names";
 
     /// <summary>How <see cref="Suggest"/> looks for completions, tried in this order until one finds names.</summary>
     public enum SuggestPhase
@@ -172,178 +160,133 @@ public static class ElasticsearchRequests
     /// PostgreSQL search, a typed word is corrected only when nothing starts with it, so a later
     /// phase runs only when the earlier found nothing.
     /// </summary>
-    public static JsonObject Suggest(IReadOnlyList<string> words, SuggestPhase phase, int size)
+    public static SearchRequest Suggest(string alias, IReadOnlyList<string> words, SuggestPhase phase, int size)
     {
         var fuzzy = phase is SuggestPhase.NameFuzzy or SuggestPhase.AnyFuzzy;
         string[] fields = phase is SuggestPhase.NamePrefix or SuggestPhase.NameFuzzy ? ["name"] : ["name", "brand.text", "category.text"];
-        var must = new JsonArray();
-        foreach (var word in words)
+        var must = words.Select(word => (Query)new MultiMatchQuery(word)
         {
-            var match = new JsonObject
-            {
-                ["query"] = word,
-                ["fields"] = new JsonArray([.. fields.Select(f => (JsonNode)f)]),
-                ["operator"] = "and",
-            };
-            if (fuzzy)
-            {
-                match["fuzziness"] = "AUTO";
-                match["prefix_length"] = 1;
-            }
+            Fields = fields,
+            Operator = Operator.And,
+            Fuzziness = fuzzy ? new Fuzziness("AUTO") : null,
+            PrefixLength = fuzzy ? 1 : null,
+        }).ToList();
 
-            must.Add(new JsonObject { ["multi_match"] = match });
-        }
-
-        return new JsonObject
+        return new SearchRequest(alias)
         {
-            ["size"] = size,
-            ["_source"] = new JsonArray("name"),
-            ["query"] = Bool(must, []),
+            Size = size,
+            Source = new SourceFilter { Includes = "name" },
+            Query = Bool(must, []),
         };
     }
 
-    /// <summary><c>POST /_bulk</c> body (NDJSON, one action line and one source line per product, ending in a newline).</summary>
-    public static string Bulk(string index, IEnumerable<ProductDocument> documents, IEnumerable<int>? deletes = null)
+    /// <summary>
+    /// <c>POST /_bulk</c>: each product indexed with its version as an external version (an older
+    /// read never replaces a newer one), and the removed products deleted.
+    /// </summary>
+    public static BulkRequest Bulk(string index, IEnumerable<ProductDocument> documents, IEnumerable<int>? deletes = null)
     {
-        var text = new StringBuilder();
+        var operations = new BulkOperationsCollection();
         foreach (var document in documents)
         {
-            text.Append(new JsonObject
+            operations.Add(new BulkIndexOperation<ProductDocument>(document, index)
             {
-                ["index"] = new JsonObject
-                {
-                    ["_index"] = index,
-                    ["_id"] = document.Id.ToString(CultureInfo.InvariantCulture),
-                    ["version"] = document.Version,
-                    ["version_type"] = "external_gte",
-                },
-            }.ToJsonString()).Append('\n');
-            text.Append(document.ToJson().ToJsonString()).Append('\n');
+                Id = Id(document.Id),
+                Version = document.Version,
+                VersionType = VersionType.ExternalGte,
+            });
         }
 
         foreach (var id in deletes ?? [])
         {
-            text.Append(new JsonObject
-            {
-                ["delete"] = new JsonObject { ["_index"] = index, ["_id"] = id.ToString(CultureInfo.InvariantCulture) },
-            }.ToJsonString()).Append('\n');
+            operations.Add(new BulkDeleteOperation(Id(id)) { Index = index });
         }
 
-        return text.ToString();
+        return new BulkRequest { Operations = operations };
     }
 
     /// <summary>
     /// <c>POST /_aliases</c>: in one atomic step the alias leaves the old indices and points at the
     /// new one, so a search sees either the old index or the complete new one.
     /// </summary>
-    public static JsonObject SwapAlias(string alias, string newIndex, IEnumerable<string> oldIndices)
+    public static UpdateAliasesRequest SwapAlias(string alias, string newIndex, IEnumerable<string> oldIndices)
     {
-        var actions = new JsonArray();
-        foreach (var old in oldIndices)
-        {
-            actions.Add(new JsonObject { ["remove"] = new JsonObject { ["index"] = old, ["alias"] = alias } });
-        }
-
-        actions.Add(new JsonObject { ["add"] = new JsonObject { ["index"] = newIndex, ["alias"] = alias } });
-        return new JsonObject { ["actions"] = actions };
+        var actions = oldIndices.Select(old => new IndexUpdateAliasesAction { Remove = new RemoveAction { Index = old, Alias = alias } }).ToList();
+        actions.Add(new IndexUpdateAliasesAction { Add = new AddAction { Index = newIndex, Alias = alias } });
+        return new UpdateAliasesRequest { Actions = actions };
     }
 
     /// <summary>
-    /// The path of a single-document write through the alias: the product's version as an external
-    /// version (an older read can never replace a newer one), and <c>require_alias</c> so that a write
-    /// before the first build fails instead of auto-creating a plain index under the alias's name.
+    /// A single-document write through the alias: the product's version as an external version, and
+    /// <c>require_alias</c> so that a write before the first build fails instead of auto-creating a
+    /// plain index under the alias's name.
     /// </summary>
-    public static string IndexDocumentPath(string alias, ProductDocument document) =>
-        $"{Uri.EscapeDataString(alias)}/_doc/{document.Id.ToString(CultureInfo.InvariantCulture)}?version={document.Version.ToString(CultureInfo.InvariantCulture)}&version_type=external_gte&require_alias=true";
+    public static IndexRequest<ProductDocument> IndexDocument(string alias, ProductDocument document) =>
+        new(document, alias, Id(document.Id))
+        {
+            Version = document.Version,
+            VersionType = VersionType.ExternalGte,
+            RequireAlias = true,
+        };
 
-    public static string DeleteDocumentPath(string alias, int id) =>
-        $"{Uri.EscapeDataString(alias)}/_doc/{id.ToString(CultureInfo.InvariantCulture)}";
+    public static DeleteRequest DeleteDocument(string alias, int id) => new(alias, Id(id));
 
     public static string NewIndexName(string alias, DateTimeOffset now) =>
         $"{alias}-v{MappingVersion.ToString(CultureInfo.InvariantCulture)}-{now.UtcDateTime.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture)}";
 
-    private static JsonObject WordClause(string word)
+    private static Id Id(int id) => new(id.ToString(CultureInfo.InvariantCulture));
+
+    private static Query WordClause(string word)
     {
-        var queries = new JsonArray();
-        foreach (var (field, boost) in Fields)
+        var queries = new List<Query>();
+        foreach (var (field, boost) in WordFields)
         {
-            queries.Add(ConstantScore(Match(field, word, fuzzy: false), boost * ExactFactor));
+            queries.Add(new ConstantScoreQuery(Match(field, word, fuzzy: false)) { Boost = boost * ExactFactor });
         }
 
-        foreach (var (field, boost) in Fields)
+        foreach (var (field, boost) in WordFields)
         {
-            queries.Add(ConstantScore(Match(field, word, fuzzy: true), boost * FuzzyFactor));
+            queries.Add(new ConstantScoreQuery(Match(field, word, fuzzy: true)) { Boost = boost * FuzzyFactor });
         }
 
-        return new JsonObject { ["dis_max"] = new JsonObject { ["queries"] = queries } };
+        return new DisMaxQuery(queries);
     }
 
-    private static JsonObject Match(string field, string word, bool fuzzy)
+    private static MatchQuery Match(string field, string word, bool fuzzy) => new(field, word)
     {
-        var match = new JsonObject { ["query"] = word, ["operator"] = "and" };
-        if (fuzzy)
-        {
-            // The first letter must be right: fewer false friends, and far fewer terms to expand.
-            match["fuzziness"] = "AUTO";
-            match["prefix_length"] = 1;
-        }
+        Operator = Operator.And,
+        // The first letter must be right: fewer false friends, and far fewer terms to expand.
+        Fuzziness = fuzzy ? new Fuzziness("AUTO") : null,
+        PrefixLength = fuzzy ? 1 : null,
+    };
 
-        return new JsonObject { ["match"] = new JsonObject { [field] = match } };
-    }
+    private static TermQuery Term(string field, string value) => new(field, value);
 
-    private static JsonObject ConstantScore(JsonObject filter, int boost) =>
-        new() { ["constant_score"] = new JsonObject { ["filter"] = filter, ["boost"] = boost } };
+    private static Query Bool(List<Query> must, List<Query> filter) =>
+        must.Count == 0 && filter.Count == 0
+            ? new MatchAllQuery()
+            : new BoolQuery { Must = must.Count > 0 ? must : null, Filter = filter.Count > 0 ? filter : null };
 
-    private static JsonObject Term(string field, string value) =>
-        new() { ["term"] = new JsonObject { [field] = value } };
-
-    private static JsonObject Bool(JsonArray must, JsonArray filter)
+    private static Aggregation FacetAggregation(string field, Query? otherFilter) => new()
     {
-        if (must.Count == 0 && filter.Count == 0)
+        Filter = otherFilter ?? new MatchAllQuery(),
+        Aggregations = new Dictionary<string, Aggregation>
         {
-            return new JsonObject { ["match_all"] = new JsonObject() };
-        }
-
-        var query = new JsonObject();
-        if (must.Count > 0)
-        {
-            query["must"] = must;
-        }
-
-        if (filter.Count > 0)
-        {
-            query["filter"] = filter;
-        }
-
-        return new JsonObject { ["bool"] = query };
-    }
-
-    private static JsonObject FacetAggregation(string field, JsonObject? otherFilter) => new()
-    {
-        ["filter"] = otherFilter ?? new JsonObject { ["match_all"] = new JsonObject() },
-        ["aggs"] = new JsonObject
-        {
-            ["names"] = new JsonObject { ["terms"] = new JsonObject { ["field"] = field, ["size"] = MaxFacetValues } },
+            [FacetTerms] = new TermsAggregation { Field = field, Size = MaxFacetValues },
         },
     };
 
-    private static JsonArray Sort(ProductSort sort, bool hasText)
+    private static List<SortOptions> Sort(ProductSort sort, bool hasText)
     {
-        JsonObject By(string field, string order) => new() { [field] = new JsonObject { ["order"] = order } };
+        SortOptions By(string field, SortOrder order) => new FieldSort(field) { Order = order };
         var first = sort switch
         {
-            ProductSort.Relevance when hasText => By("_score", "desc"),
-            ProductSort.PriceAscending => By("price", "asc"),
-            ProductSort.PriceDescending => By("price", "desc"),
-            ProductSort.Name => By("name.sort", "asc"),
-            _ => By("created_at", "desc"),
+            ProductSort.Relevance when hasText => new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } },
+            ProductSort.PriceAscending => By("price", SortOrder.Asc),
+            ProductSort.PriceDescending => By("price", SortOrder.Desc),
+            ProductSort.Name => By("name.sort", SortOrder.Asc),
+            _ => By("created_at", SortOrder.Desc),
         };
-        return new JsonArray(first, By("id", "asc"));
-    }
-
-    private static JsonObject With(JsonObject target, string key, JsonNode value)
-    {
-        target[key] = value;
-        return target;
+        return [first, By("id", SortOrder.Asc)];
     }
 }

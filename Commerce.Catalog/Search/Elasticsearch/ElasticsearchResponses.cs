@@ -1,116 +1,78 @@
 using System.Globalization;
-using System.Text.Json;
 using Commerce.Catalog.Products;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Aggregations;
+using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Clients.Elasticsearch.Mapping;
 
 namespace Commerce.Catalog.Search.Elasticsearch;
 
-/// <summary>Reads the parts of Elasticsearch 8 responses that search and indexing need.</summary>
+/// <summary>Reads what search and indexing need from the official client's typed responses.</summary>
 public static class ElasticsearchResponses
 {
-    /// <summary>Ids in hit order, <c>hits.total.value</c>, and the two facet aggregations of <see cref="ElasticsearchRequests.Search"/>.</summary>
-    public static ProductSearchResult Search(JsonElement response)
+    /// <summary>Ids in hit order, the total, and the two facet aggregations of <see cref="ElasticsearchRequests.Search"/>.</summary>
+    public static ProductSearchResult Search<T>(SearchResponse<T> response)
     {
-        var hits = response.GetProperty("hits");
-        var ids = new List<int>();
-        foreach (var hit in hits.GetProperty("hits").EnumerateArray())
-        {
-            ids.Add(int.Parse(hit.GetProperty("_id").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture));
-        }
-
-        var total = hits.GetProperty("total").GetProperty("value").GetInt64();
-        var aggregations = response.GetProperty("aggregations");
-        return new ProductSearchResult(ids, total, Facet(aggregations, "brands"), Facet(aggregations, "categories"));
+        var ids = response.Hits.Select(hit => int.Parse(hit.Id!, NumberStyles.None, CultureInfo.InvariantCulture)).ToList();
+        var total = response.HitsMetadata?.Total?.Match(hits => hits?.Value, count => (long?)count)
+            ?? throw new FormatException("The search response has no hits.total.");
+        var aggregations = response.Aggregations ?? throw new FormatException("The search response has no aggregations.");
+        return new ProductSearchResult(ids, total, Facet(aggregations, ElasticsearchRequests.BrandFacet), Facet(aggregations, ElasticsearchRequests.CategoryFacet));
     }
 
     /// <summary>The distinct <c>_source.name</c> values of the hits, in hit order.</summary>
-    public static List<string> Names(JsonElement response)
-    {
-        var names = new List<string>();
-        foreach (var hit in response.GetProperty("hits").GetProperty("hits").EnumerateArray())
-        {
-            if (hit.TryGetProperty("_source", out var source) && source.TryGetProperty("name", out var name) && name.GetString() is { } text && !names.Contains(text))
-            {
-                names.Add(text);
-            }
-        }
-
-        return names;
-    }
+    public static List<string> Names(SearchResponse<ProductName> response) =>
+        response.Hits.Select(hit => hit.Source?.Name).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// The concrete indices behind <c>GET /{alias}/_mapping</c> with the mapping version each
     /// carries in <c>_meta</c> (null when it has none).
     /// </summary>
-    public static Dictionary<string, int?> MappingVersions(JsonElement response)
-    {
-        var versions = new Dictionary<string, int?>(StringComparer.Ordinal);
-        foreach (var index in response.EnumerateObject())
-        {
-            int? version = null;
-            if (index.Value.TryGetProperty("mappings", out var mappings) && mappings.TryGetProperty("_meta", out var meta)
-                && meta.TryGetProperty("mapping_version", out var value) && value.ValueKind == JsonValueKind.Number)
+    public static Dictionary<string, int?> MappingVersions(GetMappingResponse response) =>
+        response.Mappings.ToDictionary(index => index.Key, index => MappingVersion(index.Value.Mappings), StringComparer.Ordinal);
+
+    private static int? MappingVersion(TypeMapping? mapping) =>
+        mapping?.Meta is { } meta && meta.TryGetValue(ElasticsearchRequests.MappingVersionKey, out var value)
+            ? value switch
             {
-                version = value.GetInt32();
+                int i => i,
+                long l => (int)l,
+                System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e => e.GetInt32(),
+                _ => int.TryParse(value?.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : null,
             }
-
-            versions[index.Name] = version;
-        }
-
-        return versions;
-    }
-
-    /// <summary>Index names from <c>GET /_cat/indices/{pattern}?format=json&amp;h=index</c>.</summary>
-    public static List<string> CatIndices(JsonElement response) =>
-        response.EnumerateArray().Select(i => i.GetProperty("index").GetString()!).ToList();
+            : null;
 
     /// <summary>
     /// The first failed item of a <c>_bulk</c> response, or null when every item succeeded. A version
     /// conflict is not a failure: a newer version of that product is already indexed. A delete of a
     /// missing document is not one either.
     /// </summary>
-    public static string? BulkFailure(JsonElement response)
+    public static string? BulkFailure(BulkResponse response)
     {
-        if (!response.GetProperty("errors").GetBoolean())
+        if (!response.Errors)
         {
             return null;
         }
 
-        foreach (var item in response.GetProperty("items").EnumerateArray())
+        foreach (var item in response.Items)
         {
-            foreach (var action in item.EnumerateObject())
+            if (item.Status is >= 200 and < 300 or 409 || (item.Status == 404 && item.Operation == "delete"))
             {
-                var status = action.Value.GetProperty("status").GetInt32();
-                if (status is >= 200 and < 300 or 409 || (status == 404 && action.Name == "delete"))
-                {
-                    continue;
-                }
-
-                var reason = action.Value.TryGetProperty("error", out var error) ? Error(error) : $"status {status}";
-                return $"{action.Name} of {action.Value.GetProperty("_id").GetString()}: {reason}";
+                continue;
             }
+
+            var reason = item.Error is { } error ? $"{error.Type}: {error.Reason}" : $"status {item.Status}";
+            return $"{item.Operation} of {item.Id}: {reason}";
         }
 
         return null;
     }
 
-    /// <summary><c>type: reason</c> from an error response's <c>error</c> object (or its text).</summary>
-    public static string Error(JsonElement error) => error.ValueKind switch
+    private static List<FacetCount> Facet(AggregateDictionary aggregations, string name)
     {
-        JsonValueKind.Object when error.TryGetProperty("error", out var inner) => Error(inner),
-        JsonValueKind.Object => $"{(error.TryGetProperty("type", out var t) ? t.GetString() : "error")}: {(error.TryGetProperty("reason", out var r) ? r.GetString() : error.GetRawText())}",
-        JsonValueKind.String => error.GetString() ?? string.Empty,
-        _ => error.GetRawText(),
-    };
-
-    private static List<FacetCount> Facet(JsonElement aggregations, string name)
-    {
-        var facets = new List<FacetCount>();
-        foreach (var bucket in aggregations.GetProperty(name).GetProperty("names").GetProperty("buckets").EnumerateArray())
-        {
-            facets.Add(new FacetCount(bucket.GetProperty("key").GetString()!, bucket.GetProperty("doc_count").GetInt64()));
-        }
-
+        var terms = aggregations.GetFilter(name)?.Aggregations?.GetStringTerms(ElasticsearchRequests.FacetTerms)
+            ?? throw new FormatException($"The search response has no '{name}' facet.");
         // The same order as the PostgreSQL facets, whatever order the buckets came in.
-        return Facets.Ordered(facets);
+        return Facets.Ordered(terms.Buckets.Select(b => new FacetCount(b.Key.TryGetString(out var key) ? key : b.Key.ToString(), b.DocCount)).ToList());
     }
 }

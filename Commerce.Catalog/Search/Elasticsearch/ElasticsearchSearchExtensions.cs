@@ -37,7 +37,7 @@ public static class ElasticsearchSearchExtensions
             .ValidateOnStart();
 
         // HttpResilience:Clients:search(-indexing):* still override these defaults.
-        AddClient(services, connection, ElasticsearchClient.QueryClientName, o =>
+        AddPipeline(services, ProductSearchIndex.QueryClientName, o =>
         {
             // A search either answers quickly or PostgreSQL answers instead: no retries, and a
             // breaker that opens after a few failures so a dead Elasticsearch costs nothing per search.
@@ -49,7 +49,7 @@ public static class ElasticsearchSearchExtensions
             o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
             o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15);
         });
-        AddClient(services, connection, ElasticsearchClient.IndexingClientName, o =>
+        AddPipeline(services, ProductSearchIndex.IndexingClientName, o =>
         {
             o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(60);
             o.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(3);
@@ -57,7 +57,7 @@ public static class ElasticsearchSearchExtensions
             o.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(2);
         });
 
-        services.AddSingleton<ElasticsearchClient>();
+        services.AddSingleton<ProductSearchIndex>();
         services.AddSingleton<SearchIndexState>();
         services.AddSingleton<SearchIndexBuilder>();
         services.AddScoped<ProductIndexer>();
@@ -75,13 +75,9 @@ public static class ElasticsearchSearchExtensions
         return true;
     }
 
-    private static void AddClient(IServiceCollection services, ElasticsearchConnection connection, string name,
-        Action<HttpStandardResilienceOptions> resilience) =>
-        services.AddHttpClient(name, http =>
-        {
-            http.BaseAddress = connection.BaseAddress;
-            http.DefaultRequestHeaders.Authorization = connection.Authorization;
-        }).AddClientResilience(resilience);
+    /// <summary>The HttpClient pipeline the official client sends through (<see cref="ElasticsearchConnection.CreateClient"/>).</summary>
+    private static void AddPipeline(IServiceCollection services, string name, Action<HttpStandardResilienceOptions> resilience) =>
+        services.AddHttpClient(name).AddClientResilience(resilience);
 
     /// <summary>The consumers that keep the index true to product events; register inside <c>AddMessaging</c>.</summary>
     public static IBusRegistrationConfigurator AddProductSearchIndexConsumers(this IBusRegistrationConfigurator bus)

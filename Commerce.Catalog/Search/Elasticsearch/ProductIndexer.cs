@@ -12,15 +12,15 @@ namespace Commerce.Catalog.Search.Elasticsearch;
 /// product's version as an external version, so replays, duplicates and out-of-order deliveries
 /// all end with the newest state.
 /// </summary>
-public sealed partial class ProductIndexer(CatalogDbContext db, ElasticsearchClient client, IOptions<ElasticsearchOptions> options, ILogger<ProductIndexer> logger)
+public sealed partial class ProductIndexer(CatalogDbContext db, ProductSearchIndex index, IOptions<ElasticsearchOptions> options, ILogger<ProductIndexer> logger)
 {
     public async Task SyncAsync(int productId, CancellationToken cancellationToken)
     {
         var alias = options.Value.IndexAlias;
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, cancellationToken);
         var applied = product is null
-            ? await client.DeleteDocumentAsync(alias, productId, cancellationToken)
-            : await client.IndexDocumentAsync(alias, ProductDocument.From(product), cancellationToken);
+            ? await index.DeleteDocumentAsync(alias, productId, cancellationToken)
+            : await index.IndexDocumentAsync(alias, ProductDocument.From(product), cancellationToken);
         if (!applied)
         {
             // No index yet: the build that creates it reads every product, this one included.

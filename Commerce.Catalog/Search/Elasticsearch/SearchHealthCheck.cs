@@ -8,7 +8,7 @@ namespace Commerce.Catalog.Search.Elasticsearch;
 /// otherwise Degraded (never Unhealthy: searches are then answered by PostgreSQL, the shop sells on).
 /// The description names the address (never the credentials) and what is wrong.
 /// </summary>
-public sealed class SearchHealthCheck(ElasticsearchClient client, SearchIndexState state, ElasticsearchConnection connection, IOptions<ElasticsearchOptions> options) : IHealthCheck
+public sealed class SearchHealthCheck(ProductSearchIndex index, SearchIndexState state, ElasticsearchConnection connection, IOptions<ElasticsearchOptions> options) : IHealthCheck
 {
     public const string Name = "search";
 
@@ -21,7 +21,7 @@ public sealed class SearchHealthCheck(ElasticsearchClient client, SearchIndexSta
 
         try
         {
-            return await client.ExistsAsync(options.Value.IndexAlias, cancellationToken)
+            return await index.ExistsAsync(options.Value.IndexAlias, cancellationToken)
                 ? HealthCheckResult.Healthy($"Elasticsearch at {connection} answers; {state.Status}")
                 : new HealthCheckResult(context.Registration.FailureStatus,
                     $"Elasticsearch at {connection} has no index '{options.Value.IndexAlias}'; searches are answered by PostgreSQL. Restart Catalog to rebuild it.");

@@ -15,7 +15,7 @@ namespace Commerce.Catalog.Search.Elasticsearch;
 /// </summary>
 public sealed partial class SearchIndexBuilder(
     IServiceScopeFactory scopes,
-    ElasticsearchClient client,
+    ProductSearchIndex searchIndex,
     IOptions<ElasticsearchOptions> options,
     TimeProvider time,
     ILogger<SearchIndexBuilder> logger)
@@ -31,7 +31,7 @@ public sealed partial class SearchIndexBuilder(
         // One replica builds; the others wait, then find the index current.
         return await db.Database.RunExclusiveAsync("Commerce.Catalog.SearchIndex:" + alias, async () =>
         {
-            var current = await client.GetMappingVersionsAsync(alias, cancellationToken);
+            var current = await searchIndex.GetMappingVersionsAsync(alias, cancellationToken);
             if (current is { Count: 1 } && current.Single() is var (name, version) && name != alias && version == ElasticsearchRequests.MappingVersion)
             {
                 return $"Index {name} (mapping version {version}) is current.";
@@ -46,7 +46,7 @@ public sealed partial class SearchIndexBuilder(
         var started = time.GetUtcNow();
         var index = ElasticsearchRequests.NewIndexName(alias, started);
         LogBuilding(logger, index, current.Count == 0 ? "the alias does not exist" : $"it points at {string.Join(", ", current.Select(c => $"{c.Key} (mapping version {c.Value?.ToString() ?? "none"})"))}");
-        await client.CreateIndexAsync(index, ElasticsearchRequests.IndexDefinition(), cancellationToken);
+        await searchIndex.CreateIndexAsync(ElasticsearchRequests.CreateIndex(index), cancellationToken);
 
         var indexed = new HashSet<int>();
         var lastId = 0;
@@ -58,21 +58,21 @@ public sealed partial class SearchIndexBuilder(
                 break;
             }
 
-            await client.BulkAsync(ElasticsearchRequests.Bulk(index, batch.Select(ProductDocument.From)), cancellationToken);
+            await searchIndex.BulkAsync(ElasticsearchRequests.Bulk(index, batch.Select(ProductDocument.From)), cancellationToken);
             indexed.UnionWith(batch.Select(p => p.Id));
             lastId = batch[^1].Id;
         }
 
-        await client.RefreshAsync(index, cancellationToken);
+        await searchIndex.RefreshAsync(index, cancellationToken);
 
         // A plain index under the alias's name (auto-created by a stray write) would block the alias.
         if (current.ContainsKey(alias))
         {
-            await client.DeleteIndexAsync(alias, cancellationToken);
+            await searchIndex.DeleteIndexAsync(alias, cancellationToken);
         }
 
         var old = current.Keys.Where(k => k != alias).ToList();
-        await client.UpdateAliasesAsync(ElasticsearchRequests.SwapAlias(alias, index, old), cancellationToken);
+        await searchIndex.UpdateAliasesAsync(ElasticsearchRequests.SwapAlias(alias, index, old), cancellationToken);
 
         // Changes that committed while the bulk read ran went (through events) to the old index:
         // bring them over. Versions make this safe against the events that reach the new one.
@@ -82,13 +82,13 @@ public sealed partial class SearchIndexBuilder(
         var deleted = indexed.Except(remaining).ToList();
         if (changed.Count > 0 || deleted.Count > 0)
         {
-            await client.BulkAsync(ElasticsearchRequests.Bulk(index, changed.Select(ProductDocument.From), deleted), cancellationToken);
+            await searchIndex.BulkAsync(ElasticsearchRequests.Bulk(index, changed.Select(ProductDocument.From), deleted), cancellationToken);
         }
 
         // Old generations and any index a crashed build left behind.
-        foreach (var stale in (await client.ListIndicesAsync($"{alias}-v*", cancellationToken)).Union(old).Where(i => i != index).Distinct())
+        foreach (var stale in (await searchIndex.ListIndicesAsync($"{alias}-v*", cancellationToken)).Union(old).Where(i => i != index).Distinct())
         {
-            await client.DeleteIndexAsync(stale, cancellationToken);
+            await searchIndex.DeleteIndexAsync(stale, cancellationToken);
         }
 
         LogBuilt(logger, index, indexed.Count, (time.GetUtcNow() - started).TotalMilliseconds);

@@ -11,7 +11,7 @@ internal static class TestElasticsearch
     public const string Variable = "COMMERCE_TEST_ELASTICSEARCH";
 
     public const string SkipReason =
-        $"Elasticsearch contract tests need a real Elasticsearch 8: set {Variable} (e.g. http://elastic:pw@127.0.0.1:9200). None can be installed on this machine.";
+        $"Elasticsearch contract tests need a real Elasticsearch 9: set {Variable} (e.g. http://elastic:pw@127.0.0.1:9200). None can be installed on this machine.";
 
     public static string? ConnectionString => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Commerce.Catalog.Data;
 using Commerce.Catalog.Search.Elasticsearch;
 using Commerce.Contracts;
@@ -11,14 +12,17 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Commerce.Tests.Catalog.Elasticsearch;
 
 /// <summary>
 /// The client's request sequence, over real HTTP, against a protocol-level stand-in: a Kestrel app
-/// that records every request Catalog sends and answers with the response shapes the Elasticsearch 8
-/// reference documents. It does not search, analyse or rank anything, so it says nothing about
+/// that records every request Catalog sends (through Elastic's official client) and answers with the
+/// response shapes the Elasticsearch 9 reference documents, headers included (<c>X-Elastic-Product</c>,
+/// the media type the request's Accept header asks for), aggregation names typed as the client's
+/// <c>typed_keys=true</c> asks. It does not search, analyse or rank anything, so it says nothing about
 /// Elasticsearch's behaviour (the contract tests do, against a real server); it shows what Catalog
 /// asks, in which order, with which credentials, and what it does with documented answers.
 /// </summary>
@@ -46,11 +50,14 @@ public sealed class ElasticsearchProtocolTests
         var swap = Position(r => r.Method == "POST" && r.Path == "/_aliases");
         Assert.True(probe >= 0 && probe < create && create < firstBulk && firstBulk < refresh && refresh < swap,
             $"Unexpected order: {string.Join(", ", requests.Select(r => $"{r.Method} {r.Path}"))}");
-        JsonAssert.Equal(ElasticsearchRequests.IndexDefinition().ToJsonString(), JsonNode.Parse(requests[create].Body));
-        JsonAssert.Equal(ElasticsearchRequests.SwapAlias(Alias, index, []).ToJsonString(), JsonNode.Parse(requests[swap].Body));
+        var wire = ElasticsearchWire.Sending();
+        JsonAssert.Equal(ElasticsearchWire.Text(wire.Indices.Create(ElasticsearchRequests.CreateIndex(index))), JsonNode.Parse(requests[create].Body));
+        JsonAssert.Equal(ElasticsearchWire.Text(wire.Indices.UpdateAliases(ElasticsearchRequests.SwapAlias(Alias, index, []))), JsonNode.Parse(requests[swap].Body));
 
+        // The client asks for the versioned vendor type, except on _bulk, where it sends plain NDJSON and asks for plain JSON.
+        Assert.All(requests.Where(r => r.Path != "/_bulk"), r => Assert.Equal("application/vnd.elasticsearch+json;compatible-with=9", r.Accept));
         var bulkBeforeSwap = requests.Take(swap).Where(r => r.Path == "/_bulk").ToList();
-        Assert.All(bulkBeforeSwap, r => Assert.StartsWith("application/x-ndjson", r.ContentType, StringComparison.Ordinal));
+        Assert.All(bulkBeforeSwap, r => Assert.Equal(("application/x-ndjson", "application/json"), (r.ContentType, r.Accept)));
         var actions = bulkBeforeSwap.SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where((_, i) => i % 2 == 0)).Select(l => JsonNode.Parse(l)!).ToList();
         int seeded;
         await using (var scope = app.App.Services.CreateAsyncScope())
@@ -72,8 +79,10 @@ public sealed class ElasticsearchProtocolTests
         Assert.Equal(41, page.GetProperty("total").GetInt64());
         Assert.Equal("""[{"name":"Aerolite","count":30},{"name":"Stride","count":11}]""", page.GetProperty("facets").GetProperty("brands").GetRawText());
         var search = recorder.Requests.Last(r => r.Path == $"/{Alias}/_search");
+        // The facets above could only be read because the client asked for typed aggregation names.
+        Assert.Equal("true", QueryHelpers.ParseQuery(search.Query)["typed_keys"]);
         var sent = JsonNode.Parse(search.Body)!;
-        Assert.Equal("Aerolite", sent["post_filter"]!["bool"]!["filter"]![0]!["term"]!["brand"]!.GetValue<string>());
+        Assert.Equal("Aerolite", sent["post_filter"]!["bool"]!["filter"]!["term"]!["brand"]!["value"]!.GetValue<string>());
         Assert.Equal(3, sent["query"]!["bool"]!["must"]!.AsArray().Count);
 
         // Elasticsearch failing: the same request is answered by PostgreSQL.
@@ -104,7 +113,10 @@ public sealed class ElasticsearchProtocolTests
         var changed = new ProductChanged(productId, ProductChangeKind.Updated);
         await bus.Publish(changed);
         var put = await recorder.WaitForAsync(r => r.Method == "PUT" && r.Path == $"/{Alias}/_doc/{productId}");
-        Assert.Equal($"?version={product.GetProperty("version").GetInt32() + 1}&version_type=external_gte&require_alias=true", put.Query);
+        var parameters = QueryHelpers.ParseQuery(put.Query);
+        Assert.Equal((product.GetProperty("version").GetInt32() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), parameters["version"]);
+        Assert.Equal("external_gte", parameters["version_type"]);
+        Assert.Equal("true", parameters["require_alias"]);
         var document = JsonNode.Parse(put.Body)!;
         Assert.Equal("Renamed For The Index", document["name"]!.GetValue<string>());
         Assert.Equal(123.45m, document["price"]!.GetValue<decimal>());
@@ -125,9 +137,9 @@ public sealed class ElasticsearchProtocolTests
     }
 }
 
-public sealed record RecordedRequest(string Method, string Path, string Query, string Body, string? ContentType, string? Authorization);
+public sealed record RecordedRequest(string Method, string Path, string Query, string Body, string? ContentType, string? Accept, string? Authorization);
 
-/// <summary>Records requests and answers with documented Elasticsearch 8 response shapes; see <see cref="ElasticsearchProtocolTests"/>.</summary>
+/// <summary>Records requests and answers with documented Elasticsearch 9 response shapes; see <see cref="ElasticsearchProtocolTests"/>.</summary>
 internal sealed class RecordingElasticsearch : IAsyncDisposable
 {
     private readonly KestrelApp _app;
@@ -185,10 +197,16 @@ internal sealed class RecordingElasticsearch : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        var body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync();
+        // Elastic's client compresses request bodies (Content-Encoding: gzip), as Elasticsearch accepts.
+        var content = request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase)
+            ? new System.IO.Compression.GZipStream(request.Body, System.IO.Compression.CompressionMode.Decompress)
+            : request.Body;
+        var body = await new StreamReader(content, Encoding.UTF8).ReadToEndAsync();
         var path = request.Path.Value ?? "/";
-        _requests.Enqueue(new RecordedRequest(request.Method, path, request.QueryString.Value ?? string.Empty, body, request.ContentType, request.Headers.Authorization.FirstOrDefault()));
+        _requests.Enqueue(new RecordedRequest(request.Method, path, request.QueryString.Value ?? string.Empty, body, request.ContentType, request.Headers.Accept.ToString(), request.Headers.Authorization.FirstOrDefault()));
         var segments = path.Trim('/').Split('/');
+        // Elastic's client refuses an answer that does not say it comes from Elasticsearch.
+        context.Response.Headers["X-Elastic-Product"] = "Elasticsearch";
 
         switch (request.Method, segments)
         {
@@ -199,14 +217,33 @@ internal sealed class RecordingElasticsearch : IAsyncDisposable
                 await Error(context, 404, "index_not_found_exception", $"no such index [{name}]");
                 return;
             case ("GET", [var name, "_mapping"]) when name == _alias:
-                await Json(context, 200, new JsonObject { [_aliasTarget!] = new JsonObject { ["mappings"] = ElasticsearchRequests.IndexDefinition()["mappings"]!.DeepClone() } });
+                await Json(context, 200, new JsonObject
+                {
+                    [_aliasTarget!] = new JsonObject
+                    {
+                        ["mappings"] = new JsonObject
+                        {
+                            ["dynamic"] = "strict",
+                            ["_meta"] = new JsonObject { [ElasticsearchRequests.MappingVersionKey] = ElasticsearchRequests.MappingVersion },
+                            ["properties"] = new JsonObject { ["id"] = new JsonObject { ["type"] = "integer" } },
+                        },
+                    },
+                });
                 return;
             case ("PUT", [var name]):
                 _indices[name] = true;
                 await Json(context, 200, new JsonObject { ["acknowledged"] = true, ["shards_acknowledged"] = true, ["index"] = name });
                 return;
             case ("POST", ["_bulk"]):
-                await Json(context, 200, BulkAnswer(body));
+                try
+                {
+                    await Json(context, 200, BulkAnswer(body));
+                }
+                catch (Exception ex) when (ex is JsonException or InvalidDataException or InvalidOperationException)
+                {
+                    await Error(context, 400, "parse_exception", ex.Message);
+                }
+
                 return;
             case ("POST", [var name, "_refresh"]):
                 await Json(context, 200, new JsonObject { ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 } });
@@ -215,8 +252,14 @@ internal sealed class RecordingElasticsearch : IAsyncDisposable
                 _aliasTarget = JsonNode.Parse(body)!["actions"]!.AsArray().Select(a => a!["add"]).Last(a => a is not null)!["index"]!.GetValue<string>();
                 await Json(context, 200, new JsonObject { ["acknowledged"] = true });
                 return;
-            case ("GET", ["_cat", "indices", _]):
-                await Json(context, 200, new JsonArray([.. _indices.Keys.Select(k => (JsonNode)new JsonObject { ["index"] = k })]));
+            case ("GET", [var pattern]) when pattern.EndsWith('*'):
+                var matching = new JsonObject();
+                foreach (var name in _indices.Keys.Where(k => k.StartsWith(pattern.TrimEnd('*'), StringComparison.Ordinal)))
+                {
+                    matching[name] = new JsonObject { ["aliases"] = new JsonObject(), ["mappings"] = new JsonObject(), ["settings"] = new JsonObject() };
+                }
+
+                await Json(context, 200, matching);
                 return;
             case ("DELETE", [var name]):
                 _indices.TryRemove(name, out _);
@@ -246,13 +289,13 @@ internal sealed class RecordingElasticsearch : IAsyncDisposable
         var lines = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < lines.Length; i++)
         {
-            var action = JsonNode.Parse(lines[i])!.AsObject().Single();
+            var action = JsonNode.Parse(lines[i])?.AsObject().FirstOrDefault() ?? throw new InvalidDataException($"bulk line {i} is not an action: {lines[i]}");
             items.Add(new JsonObject
             {
                 [action.Key] = new JsonObject
                 {
-                    ["_index"] = action.Value!["_index"]!.GetValue<string>(),
-                    ["_id"] = action.Value["_id"]!.GetValue<string>(),
+                    ["_index"] = action.Value?["_index"]?.GetValue<string>(),
+                    ["_id"] = action.Value?["_id"]?.GetValue<string>(),
                     ["_version"] = 1,
                     ["result"] = action.Key == "delete" ? "deleted" : "created",
                     ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 },
@@ -275,7 +318,7 @@ internal sealed class RecordingElasticsearch : IAsyncDisposable
         JsonObject Facet(int docs, params (string Key, int Count)[] buckets) => new()
         {
             ["doc_count"] = docs,
-            ["names"] = new JsonObject
+            ["sterms#names"] = new JsonObject
             {
                 ["doc_count_error_upper_bound"] = 0,
                 ["sum_other_doc_count"] = 0,
@@ -296,16 +339,24 @@ internal sealed class RecordingElasticsearch : IAsyncDisposable
             },
             ["aggregations"] = new JsonObject
             {
-                ["brands"] = Facet(41, ("Stride", 11), ("Aerolite", 30)),
-                ["categories"] = Facet(30, ("Running Shoes", 30)),
+                ["filter#brands"] = Facet(41, ("Stride", 11), ("Aerolite", 30)),
+                ["filter#categories"] = Facet(30, ("Running Shoes", 30)),
             },
         };
     }
 
+    /// <summary>
+    /// Answers in the media type the request asked for, as Elasticsearch does: the vendor type with the
+    /// same <c>compatible-with</c> version when the Accept header names one, plain JSON otherwise
+    /// (the official client asks for plain JSON on <c>_bulk</c> and refuses an answer in another type).
+    /// </summary>
     private static Task Json(HttpContext context, int status, JsonNode body)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
+        var compatibleWith = Regex.Match(context.Request.Headers.Accept.ToString(), @"application/vnd\.elasticsearch\+json;\s*compatible-with=(\d+)");
+        context.Response.ContentType = compatibleWith.Success
+            ? $"application/vnd.elasticsearch+json;compatible-with={compatibleWith.Groups[1].Value}"
+            : "application/json";
         return context.Response.WriteAsync(body.ToJsonString());
     }
 

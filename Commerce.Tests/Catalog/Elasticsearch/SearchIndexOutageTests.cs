@@ -19,7 +19,7 @@ public sealed class SearchIndexOutageTests(ITestOutputHelper output)
             ["Catalog:Elasticsearch:RetryDelay"] = "00:00:00.050",
             ["Catalog:Elasticsearch:MaxRetryDelay"] = BackoffCap.ToString("c"),
             // Each build attempt fails at once, so the loop's own back-off is what paces it.
-            [$"HttpResilience:Clients:{ElasticsearchClient.IndexingClientName}:MaxRetryAttempts"] = "0",
+            [$"HttpResilience:Clients:{ProductSearchIndex.IndexingClientName}:MaxRetryAttempts"] = "0",
         });
         var stopping = app.App.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var client = app.CreateClient();
