@@ -40,6 +40,7 @@ public sealed class ShopGraph : IAsyncLifetime
 
     public const string TraceSampler = "parentbased_traceidratio";
     public const string TraceSamplerArg = "1";
+    public const string MetricExportInterval = "2000";
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The graph has not started.");
 
@@ -72,6 +73,7 @@ public sealed class ShopGraph : IAsyncLifetime
             // A developer's own sampler (here one that keeps every trace, as Aspire's always_on does).
             $"--OTEL_TRACES_SAMPLER={TraceSampler}",
             $"--OTEL_TRACES_SAMPLER_ARG={TraceSamplerArg}",
+            $"--OTEL_METRIC_EXPORT_INTERVAL={MetricExportInterval}",
         ];
         args.AddRange(_ports.Select(p => $"--{p.Key}={p.Value}"));
 

@@ -99,10 +99,11 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name, string portKey,
             context.EnvironmentVariables["Auth__PublicKey"] = publicKey is not null
                 ? publicKey.Resource
                 : new PublicKeyOf(signingKey.Resource);
-            // Aspire gives every service always_on for the dashboard; a sampler the developer set
-            // (a load test on a small machine, where the dashboard's ingestion would take half a core)
-            // wins, as the OpenTelemetry variables do everywhere else.
-            foreach (var key in (string[])["OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG"])
+            // Aspire gives every service always_on and a metric export every second for the
+            // dashboard; a sampler or an export interval the developer set (a load test on a small
+            // machine, where the dashboard's ingestion would take half a core) wins, as the
+            // OpenTelemetry variables do everywhere else.
+            foreach (var key in (string[])["OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG", "OTEL_METRIC_EXPORT_INTERVAL"])
             {
                 if (builder.ExecutionContext.IsRunMode && builder.Configuration[key] is { Length: > 0 } value)
                 {
