@@ -62,15 +62,27 @@ public sealed class CartOutageTests(ITestOutputHelper output)
     [Fact]
     public async Task A_catalog_slower_than_the_cart_waits_for_counts_as_unreachable()
     {
-        // Catalog is up, but the cart gives it one tick (its timer fires at once): reads fall back instead of waiting.
-        await using var services = await CartServices.StartAsync(new Dictionary<string, string?> { ["Cart:CatalogTimeout"] = "00:00:00.0000001" });
+        // Catalog is up, but the path to it hangs: no answer within the cart's timeout, so writes are refused and reads fall back.
+        TcpProxy? toCatalog = null;
+        await using var services = await CartServices.StartAsync(
+            new Dictionary<string, string?> { ["Cart:CatalogTimeout"] = "00:00:00.300" },
+            routeToCatalog: catalog =>
+            {
+                toCatalog = TcpProxy.Start(catalog.Host, catalog.Port);
+                toCatalog.Freeze();
+                return new Uri($"http://127.0.0.1:{toCatalog.Port}/");
+            });
+        await using var hangingPath = toCatalog!;
         var product = (await services.ProductsAsync(1))[0];
         var buyer = $"buyer-{Guid.NewGuid():N}";
         using var client = services.CartClient(buyer);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var refused = await client.SetQuantityAsync(product.Id(), 1);
         await refused.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(refused.Headers.RetryAfter);
+        // The suite's default timeout is 10 s; an answer well before it shows the configured one applied.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the refusal took {clock.Elapsed}");
         Assert.False(await services.Redis.KeyExistsAsync(services.CartKey(buyer)));
 
         // A line stored earlier (as if added while Catalog was quick) reads with its last price.

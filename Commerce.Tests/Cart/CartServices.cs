@@ -47,8 +47,9 @@ public sealed class CartServices : IAsyncDisposable
         return settings;
     }
 
+    /// <param name="routeToCatalog">The address the cart is given for Catalog's, e.g. a proxy in front of it.</param>
     public static async Task<CartServices> StartAsync(IDictionary<string, string?>? cartSettings = null, string? redisConnectionString = null,
-        bool connectTestClient = true)
+        bool connectTestClient = true, Func<Uri, Uri>? routeToCatalog = null)
     {
         var servers = await TestServers.GetAsync();
         var scope = Guid.NewGuid().ToString("N");
@@ -60,7 +61,8 @@ public sealed class CartServices : IAsyncDisposable
             messaging);
 
         var keyPrefix = $"test-{scope}:cart:";
-        var settings = Settings(redisConnectionString ?? servers.Redis.ConnectionString, messaging, catalog.BaseAddress, keyPrefix);
+        var settings = Settings(redisConnectionString ?? servers.Redis.ConnectionString, messaging,
+            routeToCatalog?.Invoke(catalog.BaseAddress) ?? catalog.BaseAddress, keyPrefix);
         foreach (var (key, value) in cartSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
