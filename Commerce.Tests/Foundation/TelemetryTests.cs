@@ -1,6 +1,8 @@
+using Commerce.Data;
 using Commerce.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
 
 namespace Commerce.Tests.Foundation;
 
@@ -39,5 +41,53 @@ public sealed class TelemetryTests
         Assert.Equal(serviceName, served.Service);
         Assert.DoesNotContain(spans, s => s.Name.Contains("/health", StringComparison.Ordinal) || s.Name.Contains("/alive", StringComparison.Ordinal)
             || s.Attributes.GetValueOrDefault("url.path") is "/health" or "/alive");
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("false", true)]
+    public async Task Redis_command_spans_are_opt_in(string? disableTracing, bool expected)
+    {
+        var servers = await TestServers.GetAsync();
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_SERVICE_NAME"] = "commerce-redis-spans",
+            ["ConnectionStrings:cache"] = servers.Redis.ConnectionString,
+        };
+        if (disableTracing is not null)
+        {
+            settings["Aspire:StackExchange:Redis:DisableTracing"] = disableTracing;
+        }
+
+        var key = $"test-{Guid.NewGuid():N}:telemetry";
+        var app = await KestrelApp.StartAsync(
+            b =>
+            {
+                b.AddServiceDefaults();
+                b.AddRedisConnection("cache");
+            },
+            a => a.MapGet("/cached", async (IConnectionMultiplexer redis) =>
+            {
+                await redis.GetDatabase().StringSetAsync(key, "v", TimeSpan.FromMinutes(1));
+                return (string?)await redis.GetDatabase().StringGetAsync(key);
+            }),
+            settings);
+        using (var client = app.CreateClient())
+        {
+            Assert.Equal("v", await client.GetStringAsync("cached"));
+        }
+
+        // Stopping the app drains the Redis profiling sessions and flushes the exporter.
+        await app.DisposeAsync();
+
+        var spans = receiver.Spans;
+        Assert.Single(spans, s => s.Kind == ReceivedSpan.Server && s.Name == "GET /cached");
+        var redisSpans = spans.Where(s => s.Attributes.GetValueOrDefault("db.system") == "redis"
+                                          || s.Attributes.GetValueOrDefault("db.system.name") == "redis").ToList();
+        Assert.True(expected == (redisSpans.Count > 0),
+            $"expected Redis spans: {expected}; got {redisSpans.Count} of {spans.Count}: {string.Join("; ", spans)}");
     }
 }
