@@ -29,6 +29,17 @@ public sealed class ShopThroughTheGraphTests(ShopGraph graph, Chromium chromium,
             Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, state.Snapshot.HealthStatus);
         }
 
+        // The databases show their server's state in the dashboard (Aspire does that only for containers' children).
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            foreach (var database in (string[])["catalogdb", "orderingdb", "identitydb", "recommendationsdb"])
+            {
+                var shown = await graph.App.ResourceNotifications.WaitForResourceAsync(database,
+                    e => e.Snapshot.State?.Text == KnownResourceStates.Running, wait.Token);
+                Assert.NotNull(shown.Snapshot.StartTimeStamp);
+            }
+        }
+
         using var catalog = graph.App.CreateHttpClient("catalog", "http");
         var page = await catalog.GetFromJsonAsync<JsonElement>("/api/catalog/products?page=1&pageSize=1");
         var id = page.GetProperty("items")[0].GetProperty("id").GetInt32();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 
@@ -56,10 +57,47 @@ internal static class LocalServers
             .ExcludeFromManifest();
     }
 
+    /// <summary>
+    /// A database on the server, shown in the dashboard with the server's state: Aspire passes a
+    /// parent's state on to its children only for containers, and left alone these showed "Unknown".
+    /// </summary>
     public static IResourceBuilder<LocalDatabaseResource> AddLocalDatabase(this IResourceBuilder<LocalServerResource> server, string name) =>
         server.ApplicationBuilder.AddResource(new LocalDatabaseResource(name, server.Resource))
             .WithIconName("Database")
-            .ExcludeFromManifest();
+            .ExcludeFromManifest()
+            .OnInitializeResource((database, initialize, initializing) =>
+            {
+                var stopping = initialize.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+                _ = FollowServerStateAsync(database, initialize.Notifications, initialize.Logger, stopping);
+                return Task.CompletedTask;
+            });
+
+    private static async Task FollowServerStateAsync(LocalDatabaseResource database, ResourceNotificationService notifications,
+        ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(cancellationToken))
+            {
+                if (update.Resource == database.Parent)
+                {
+                    await notifications.PublishUpdateAsync(database, s => s with
+                    {
+                        State = update.Snapshot.State,
+                        StartTimeStamp = update.Snapshot.StartTimeStamp,
+                        StopTimeStamp = update.Snapshot.StopTimeStamp,
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "The database no longer follows its server's state in the dashboard");
+        }
+    }
 
     public static IResourceBuilder<LocalServerResource> AddLocalRedis(this IDistributedApplicationBuilder builder,
         string name, string dataRoot, int port, IResourceBuilder<ParameterResource> password)
