@@ -1,5 +1,5 @@
+using Commerce.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -31,10 +31,7 @@ public static class RedisExtensions
                 $"ConnectionStrings:{connectionName} is not set. Set environment variable ConnectionStrings__{connectionName} to host:port[,password=…][,ssl=true].");
         }
 
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
-        {
-            InitialData = [KeyValuePair.Create("Aspire:StackExchange:Redis:DisableTracing", (string?)"true")],
-        });
+        builder.AddConfigurationDefaults([KeyValuePair.Create("Aspire:StackExchange:Redis:DisableTracing", (string?)"true")]);
         builder.AddRedisClient(connectionName, settings => settings.DisableAutoActivation = true, options =>
         {
             options.AbortOnConnectFail = false;

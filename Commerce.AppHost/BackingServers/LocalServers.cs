@@ -65,7 +65,7 @@ internal static class LocalServers
         server.ApplicationBuilder.AddResource(new LocalDatabaseResource(name, server.Resource))
             .WithIconName("Database")
             .ExcludeFromManifest()
-            .OnInitializeResource((database, initialize, initializing) =>
+            .OnInitializeResource((database, initialize, cancellationToken) =>
             {
                 var stopping = initialize.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
                 _ = FollowServerStateAsync(database, initialize.Notifications, initialize.Logger, stopping);

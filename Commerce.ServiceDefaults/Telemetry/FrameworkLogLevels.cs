@@ -24,12 +24,17 @@ public static class FrameworkLogLevels
         ["Polly"] = "Warning",
     };
 
-    public static TBuilder AddFrameworkLogLevels<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddFrameworkLogLevels<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder =>
+        builder.AddConfigurationDefaults(Defaults.Select(d => KeyValuePair.Create($"Logging:LogLevel:{d.Key}", (string?)d.Value)));
+
+    /// <summary>
+    /// Settings the project chooses for a library, as the lowest configuration source: any
+    /// appsettings, environment variable or argument wins.
+    /// </summary>
+    public static TBuilder AddConfigurationDefaults<TBuilder>(this TBuilder builder, IEnumerable<KeyValuePair<string, string?>> defaults)
+        where TBuilder : IHostApplicationBuilder
     {
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
-        {
-            InitialData = Defaults.Select(d => KeyValuePair.Create($"Logging:LogLevel:{d.Key}", (string?)d.Value)),
-        });
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
         return builder;
     }
 }
