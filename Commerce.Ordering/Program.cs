@@ -41,6 +41,12 @@ public static class OrderingApp
         builder.Services.AddScoped<IOrderEvents, OutboxOrderEvents>();
         builder.Services.AddBackgroundLoopHealthCheck(ReservationTimeoutSweeper.HealthCheckName);
         builder.Services.AddHostedService<ReservationTimeoutSweeper>();
+        builder.Services.AddOptions<OrderStatusOptions>().Bind(builder.Configuration.GetSection(OrderStatusOptions.SectionName))
+            .Validate(o => o.MaxWait >= TimeSpan.Zero && o.MaxWait <= TimeSpan.FromSeconds(30), "OrderStatus:MaxWait must be between 0 and 30 seconds.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<OrderStatusChanges>();
+        builder.Services.AddBackgroundLoopHealthCheck(OrderStatusListener.HealthCheckName);
+        builder.Services.AddHostedService<OrderStatusListener>();
 
         var app = builder.Build();
         app.UseServiceDefaults();

@@ -293,12 +293,17 @@ class Shopper(FastHttpUser):
         self.follow(order["id"], submitted, first_poll)
 
     def follow(self, order_id: str, submitted: float, first_poll: float = 0.25):
-        """Waits on the order page like a shopper (the storefront polls the status with back-off)."""
+        """Waits on the order page like a shopper: each read waits on the server while the order is on
+        its way (waitWhile), as the storefront's page does; a quick unchanged answer (the server could
+        not wait) falls back to polling with back-off."""
         delay = first_poll
         while time.time() - submitted < 30:
-            gevent.sleep(delay)
-            delay = min(delay * 1.6, 2.0)
-            status, order = self.request("GET", f"{self.ordering}/api/orders/{order_id}", "api: order status", headers=self.auth())
+            asked = time.time()
+            status, order = self.request("GET", f"{self.ordering}/api/orders/{order_id}?waitWhile=Submitted,StockReserved",
+                                         "api: order status", headers=self.auth())
+            if status != 200 or not order or (order["status"] not in FINAL and time.time() - asked < 1.0):
+                gevent.sleep(delay)
+                delay = min(delay * 1.6, 2.0)
             if status == 200 and order and order["status"] in FINAL:
                 outcome = "paid" if order["status"] != "Cancelled" else "cancelled"
                 events.request.fire(request_type="FLOW", name=f"order submitted → {outcome} (seen)",

@@ -112,11 +112,31 @@ public static class OrderEndpoints
         return TypedResults.Ok(await PageAsync(db.Orders.Where(o => o.BuyerId == buyerId), page, pageSize, cancellationToken));
     }
 
-    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetMineAsync(Guid id, ClaimsPrincipal user,
-        OrderingDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// One of the buyer's orders. With <c>waitWhile</c> (statuses, comma-separated), the answer waits, up to
+    /// <see cref="OrderStatusOptions.MaxWait"/>, while the status is one of those: the order page learns
+    /// of the change when it happens instead of asking again and again.
+    /// </summary>
+    private static async Task<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> GetMineAsync(Guid id,
+        [FromQuery] string? waitWhile, ClaimsPrincipal user, OrderingDbContext db, OrderStatusChanges changes,
+        CancellationToken cancellationToken)
     {
+        var waitFor = new HashSet<OrderStatus>();
+        foreach (var name in waitWhile?.Split(',') ?? [])
+        {
+            if (!OrderStatusRules.TryParse(name, out var status))
+            {
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { ["waitWhile"] = [$"'{name}' is not an order status; use {string.Join(", ", Enum.GetNames<OrderStatus>())}."] },
+                    title: "Unknown order status");
+            }
+
+            waitFor.Add(status);
+        }
+
         var buyerId = BuyerId(user);
-        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && o.BuyerId == buyerId, cancellationToken);
+        var order = await changes.ReadWhenChangedAsync(id,
+            ct => db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id && o.BuyerId == buyerId, ct), waitFor, cancellationToken);
         return order is null ? NotFoundOrder(id) : TypedResults.Ok(OrderResponses.From(order));
     }
 

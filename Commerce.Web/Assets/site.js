@@ -124,19 +124,30 @@
         });
         if (!s.canCancel) document.querySelectorAll("[data-cancel-form]").forEach((f) => f.remove());
       };
+      // While the order is on its way to Paid, each request waits on the server for the next change
+      // (waitWhile), so the page shows it at once; a paid order is only checked now and then for shipping.
+      const onItsWay = ["Submitted", "StockReserved"];
+      let shown = pill.dataset.status;
       const poll = async () => {
         if (!current()) return;
+        const waiting = onItsWay.includes(shown);
+        const asked = Date.now();
         try {
-          const res = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+          const res = await fetch(waiting ? url + "?waitWhile=" + encodeURIComponent(shown) : url,
+            { headers: { Accept: "application/json" }, cache: "no-store" });
           if (res.ok && current()) {
             const s = await res.json();
             apply(s);
             if (s.settled) return;
+            const changed = s.status !== shown;
+            shown = s.status;
+            // Unchanged after a quick answer means the server could not wait: back off as before.
+            if (waiting && onItsWay.includes(shown) && (changed || Date.now() - asked > 1000) && Date.now() - started < 10 * 60 * 1000) { setTimeout(poll, 0); return; }
           }
         } catch { /* the next attempt may succeed */ }
         if (Date.now() - started < 10 * 60 * 1000) { delay = Math.min(delay * 1.3, 5000); setTimeout(poll, delay); }
       };
-      setTimeout(poll, delay);
+      setTimeout(poll, onItsWay.includes(shown) ? 0 : delay);
     });
   };
 

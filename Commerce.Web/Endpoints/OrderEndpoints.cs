@@ -17,13 +17,22 @@ public static class OrderEndpoints
         return app;
     }
 
-    /// <summary>What the confirmation page polls until the order settles (Paid, Shipped or Cancelled).</summary>
-    private static async Task<Results<Ok<OrderStatusView>, NotFound, ProblemHttpResult>> StatusAsync(string id, HttpContext context,
-        OrderingClient ordering, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the order page asks until the order settles. With <c>waitWhile</c> (the status the page
+    /// shows), the answer comes when the status changes, or after Ordering's wait limit.
+    /// </summary>
+    private static async Task<Results<Ok<OrderStatusView>, NotFound, ProblemHttpResult>> StatusAsync(string id, string? waitWhile,
+        HttpContext context, OrderingClient ordering, CancellationToken cancellationToken)
     {
+        if (waitWhile is not null && !OrderStatus.IsKnown(waitWhile))
+        {
+            return TypedResults.Problem($"'{waitWhile}' is not an order status; use {string.Join(", ", OrderStatus.All)}.",
+                statusCode: StatusCodes.Status400BadRequest, title: "Unknown order status");
+        }
+
         try
         {
-            var order = await ordering.GetAsync(Shopper.From(context), id, cancellationToken);
+            var order = await ordering.GetAsync(Shopper.From(context), id, cancellationToken, waitWhile);
             if (order is null)
             {
                 return TypedResults.NotFound();

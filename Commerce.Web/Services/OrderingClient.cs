@@ -19,8 +19,10 @@ public sealed class OrderingClient(HttpClient http, ServiceTokens tokens, ILogge
         return accepted?.Id ?? throw Unavailable(HttpMethod.Post, "api/orders", "Ordering accepted the order but did not return it.");
     }
 
-    public Task<OrderResponse?> GetAsync(Shopper shopper, string id, CancellationToken cancellationToken) =>
-        SendForAsync<OrderResponse>(Request(HttpMethod.Get, $"api/orders/{Uri.EscapeDataString(id)}", shopper), cancellationToken);
+    /// <param name="waitWhile">When set, Ordering answers once the status is no longer this one (or after its wait limit).</param>
+    public Task<OrderResponse?> GetAsync(Shopper shopper, string id, CancellationToken cancellationToken, string? waitWhile = null) =>
+        SendForAsync<OrderResponse>(Request(HttpMethod.Get, $"api/orders/{Uri.EscapeDataString(id)}"
+            + (waitWhile is null ? "" : "?waitWhile=" + Uri.EscapeDataString(waitWhile)), shopper), cancellationToken);
 
     public async Task<IReadOnlyList<OrderResponse>> ListAsync(Shopper shopper, CancellationToken cancellationToken) =>
         (await SendForAsync<OrderPage>(Request(HttpMethod.Get, "api/orders", shopper), cancellationToken))?.Items ?? [];
