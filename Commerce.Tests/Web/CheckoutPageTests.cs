@@ -91,6 +91,34 @@ public sealed partial class CheckoutPageTests(ShopStack shop)
     }
 
     [Fact]
+    public async Task The_status_endpoint_waits_through_the_statuses_it_is_given_and_refuses_an_unknown_one()
+    {
+        using var session = await ShopperWithCartAsync();
+        var orderPath = await PlaceOrderAsync(session);
+
+        // As the order page asks: each answer comes with the next change, until the order is Paid.
+        var seen = new List<string>();
+        var shown = "Submitted";
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (shown is "Submitted" or "StockReserved")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"order {orderPath} is still {shown} after 60 s; seen {string.Join(", ", seen)}");
+            using var response = await session.GetResponseAsync($"{orderPath}/status?waitWhile={shown}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            shown = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString()!;
+            seen.Add(shown);
+        }
+
+        Assert.Equal("Paid", shown);
+        // A wait of at most 3 s per answer, and Paid comes well within that: two or three answers, not a poll loop.
+        Assert.True(seen.Count <= 4, $"the page needed {seen.Count} answers ({string.Join(", ", seen)}): the endpoint did not wait for changes");
+
+        using var unknown = await session.GetResponseAsync($"{orderPath}/status?waitWhile=Delivered");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("'Delivered' is not an order status", await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_declined_card_ends_in_a_cancelled_order_with_the_reason_shown()
     {
         using var session = await ShopperWithCartAsync();
