@@ -2,11 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Commerce.Ordering;
-using Commerce.Ordering.Data;
 using Commerce.Ordering.Domain;
 using Commerce.Ordering.Orders;
-using Commerce.Ordering.Payments;
 using Commerce.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -29,14 +26,10 @@ public sealed class OrderStatusWaitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _servers = await TestServers.GetAsync();
-        var settings = TestTokens.ServiceSettings();
         _database = PostgresServer.UniqueDatabaseName("ordering");
-        settings["ConnectionStrings:orderingdb"] = _servers.Postgres.ConnectionString(_database);
-        settings["services:cart:http:0"] = $"http://127.0.0.1:{OsProcess.FreePort()}";
-        settings["services:catalog:http:0"] = $"http://127.0.0.1:{OsProcess.FreePort()}";
-        settings["ConnectionStrings:messaging"] = await _servers.RabbitMq.CreateVirtualHostAsync($"ordering-wait-{Guid.NewGuid():N}");
+        var settings = await OrderingTestApp.SettingsAsync(_servers, _database, "ordering-wait");
         settings["OrderStatus:MaxWait"] = MaxWait.ToString();
-        _ordering = await KestrelApp.StartServiceAsync(OrderingApp.Build, settings, OrderingApp.InitializeAsync);
+        _ordering = await OrderingTestApp.StartAsync(settings);
         await ListeningAsync();
     }
 
@@ -61,19 +54,7 @@ public sealed class OrderStatusWaitTests : IAsyncLifetime
         return client;
     }
 
-    private async Task<Order> SeedOrderAsync(string buyerId)
-    {
-        await using var scope = _ordering.App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
-        var payments = scope.ServiceProvider.GetRequiredService<IPaymentProvider>();
-        var card = PaymentCard.Parse("4242424242424242", "12/30", "123", "Ada", DateTimeOffset.UtcNow).Card!;
-        var order = Order.Submit(Guid.CreateVersion7(), buyerId, Guid.NewGuid().ToString(), "hash",
-            new ShippingAddress("Ada", "1 Main St", "Springfield", "12345", "US"), card.Summary, payments.Tokenize(card),
-            [new OrderLine(7, "Trail Runner", 89.99m, 1)], "USD", DateTimeOffset.UtcNow);
-        db.Orders.Add(order);
-        await db.SaveChangesAsync();
-        return order;
-    }
+    private Task<Order> SeedOrderAsync(string buyerId) => _ordering.SeedOrderAsync(buyerId);
 
     private async Task CancelLaterAsync(Order order, string buyerId, TimeSpan after)
     {

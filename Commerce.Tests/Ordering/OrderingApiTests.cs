@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Commerce.Ordering;
 using Commerce.Ordering.Data;
 using Commerce.Ordering.Domain;
 using Commerce.Ordering.Orders;
@@ -24,16 +23,10 @@ public sealed class OrderingApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var servers = await TestServers.GetAsync();
-        var settings = TestTokens.ServiceSettings();
-        settings["ConnectionStrings:orderingdb"] = servers.Postgres.ConnectionString(PostgresServer.UniqueDatabaseName("ordering"));
-        // Cart and Catalog are not called by these tests; nothing listens at these addresses.
-        settings["services:cart:http:0"] = $"http://127.0.0.1:{OsProcess.FreePort()}";
-        settings["services:catalog:http:0"] = $"http://127.0.0.1:{OsProcess.FreePort()}";
-        settings["ConnectionStrings:messaging"] = await servers.RabbitMq.CreateVirtualHostAsync($"ordering-api-{Guid.NewGuid():N}");
+        var settings = await OrderingTestApp.SettingsAsync(await TestServers.GetAsync(), PostgresServer.UniqueDatabaseName("ordering"), "ordering-api");
         settings["Payments:SimulatedLatency"] = "00:00:00.010";
         settings["Payments:ReservationTimeout"] = "00:00:02";
-        _ordering = await KestrelApp.StartServiceAsync(OrderingApp.Build, settings, OrderingApp.InitializeAsync);
+        _ordering = await OrderingTestApp.StartAsync(settings);
     }
 
     private HttpClient ClientFor(string? token)
@@ -47,19 +40,7 @@ public sealed class OrderingApiTests : IAsyncLifetime
         return client;
     }
 
-    private async Task<Order> SeedOrderAsync(string buyerId, string card = "4242424242424242")
-    {
-        await using var scope = _ordering.App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
-        var payments = scope.ServiceProvider.GetRequiredService<IPaymentProvider>();
-        var parsed = PaymentCard.Parse(card, "12/30", "123", "Ada", DateTimeOffset.UtcNow).Card!;
-        var order = Order.Submit(Guid.CreateVersion7(), buyerId, Guid.NewGuid().ToString(), "hash",
-            new ShippingAddress("Ada", "1 Main St", "Springfield", "12345", "US"), parsed.Summary, payments.Tokenize(parsed),
-            [new OrderLine(7, "Trail Runner", 89.99m, 2)], "USD", DateTimeOffset.UtcNow);
-        db.Orders.Add(order);
-        await db.SaveChangesAsync();
-        return order;
-    }
+    private Task<Order> SeedOrderAsync(string buyerId, string card = "4242424242424242") => _ordering.SeedOrderAsync(buyerId, card);
 
     private async Task<T> WithLifecycleAsync<T>(Func<OrderLifecycle, Task<T>> action)
     {
