@@ -113,6 +113,21 @@ public sealed partial class CheckoutPageTests(ShopStack shop)
         // A wait of at most 3 s per answer, and Paid comes well within that: two or three answers, not a poll loop.
         Assert.True(seen.Count <= 4, $"the page needed {seen.Count} answers ({string.Join(", ", seen)}): the endpoint did not wait for changes");
 
+        // The cart emptied itself after the order, and the answer says so for the page's badge.
+        var cartDeadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var response = await session.GetResponseAsync($"{orderPath}/status");
+            var count = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cartCount");
+            if (count.ValueKind == JsonValueKind.Number && count.GetInt32() == 0)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < cartDeadline, $"the status answer still gives cartCount {count} 20 s after the order was paid");
+            await Task.Delay(200);
+        }
+
         using var unknown = await session.GetResponseAsync($"{orderPath}/status?waitWhile=Delivered");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("'Delivered' is not an order status", await unknown.Content.ReadAsStringAsync());

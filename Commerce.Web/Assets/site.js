@@ -97,6 +97,21 @@
       select.addEventListener("change", () => select.form.requestSubmit());
     });
 
+    // The header's cart badge, as MainLayout renders it: the cart empties itself after an order.
+    const showCartCount = (count) => {
+      const link = document.querySelector(".cart-link");
+      if (!link) return;
+      let badge = link.querySelector("[data-cart-count]");
+      if (count > 0) {
+        if (!badge) { badge = document.createElement("span"); badge.className = "badge"; badge.setAttribute("data-cart-count", ""); link.append(badge); }
+        badge.textContent = String(count);
+        link.setAttribute("aria-label", `Cart, ${count} ${count === 1 ? "item" : "items"}`);
+      } else {
+        badge?.remove();
+        link.setAttribute("aria-label", "Cart");
+      }
+    };
+
     // Live order status: ask the storefront until the order settles, then stop.
     // Blazor renders each page once on the server (no circuit per shopper), so it cannot push updates.
     document.querySelectorAll("[data-order-status]").forEach((box) => {
@@ -123,6 +138,7 @@
           li.className = s.status === "Cancelled" ? "step step-off" : i < current ? "step step-done" : i === current ? "step step-current" : "step";
         });
         if (!s.canCancel) document.querySelectorAll("[data-cancel-form]").forEach((f) => f.remove());
+        if (typeof s.cartCount === "number") showCartCount(s.cartCount);
       };
       // While the order is on its way to Paid, each request waits on the server for the next change
       // (waitWhile), so the page shows it at once; a paid order is only checked now and then for shipping.

@@ -7,7 +7,9 @@ namespace Commerce.Web.Endpoints;
 
 public static class OrderEndpoints
 {
-    public sealed record OrderStatusView(string Status, string Description, string? Reason, bool Settled, bool CanCancel);
+    /// <param name="CartCount">Units in the shopper's cart now, or null when Cart did not answer in time: the page's
+    /// badge follows the cart emptying itself after the order (Cart hears of the order on its own).</param>
+    public sealed record OrderStatusView(string Status, string Description, string? Reason, bool Settled, bool CanCancel, int? CartCount);
 
     public static IEndpointRouteBuilder MapOrderEndpoints(this IEndpointRouteBuilder app)
     {
@@ -22,7 +24,7 @@ public static class OrderEndpoints
     /// shows), the answer comes when the status changes, or after Ordering's wait limit.
     /// </summary>
     private static async Task<Results<Ok<OrderStatusView>, NotFound, ProblemHttpResult>> StatusAsync(string id, string? waitWhile,
-        HttpContext context, OrderingClient ordering, CancellationToken cancellationToken)
+        HttpContext context, OrderingClient ordering, CartClient cart, CancellationToken cancellationToken)
     {
         if (waitWhile is not null && !OrderStatus.IsKnown(waitWhile))
         {
@@ -40,11 +42,26 @@ public static class OrderEndpoints
 
             context.Response.Headers.CacheControl = "no-store";
             return TypedResults.Ok(new OrderStatusView(order.Status, OrderStatus.Describe(order.Status), order.StatusReason,
-                OrderStatus.IsSettled(order.Status), OrderStatus.CanCancel(order.Status)));
+                OrderStatus.IsSettled(order.Status), OrderStatus.CanCancel(order.Status), await CartCountAsync(context, cart, cancellationToken)));
         }
         catch (Exception ex) when (ex is ServiceUnavailableException or ServiceRejectedException)
         {
             return TypedResults.Problem("Order status is unavailable right now; the page keeps trying.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<int?> CartCountAsync(HttpContext context, CartClient cart, CancellationToken cancellationToken)
+    {
+        // The badge is not worth a slow status answer: Cart gets a short budget, and its absence leaves the badge as it is.
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            return (await cart.GetAsync(Shopper.From(context), budget.Token)).Lines.Sum(l => l.Quantity);
+        }
+        catch (Exception ex) when (ex is ServiceUnavailableException or ServiceRejectedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 
