@@ -47,6 +47,21 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
 
         OsProcess.RequireExecutable($"{BinDir}/rabbitmq-server", "rabbitmq-server");
+        // A port found free can be taken by another process before the node binds it, and the node
+        // then never comes up ("rabbit_is_not_running"): one more try on other ports.
+        try
+        {
+            return await StartOnFreePortsAsync(dir);
+        }
+        catch (InvalidOperationException first)
+        {
+            Console.Error.WriteLine($"RabbitMQ did not boot ({first.Message.Split('\n')[0]}); trying again on other ports.");
+            return await StartOnFreePortsAsync(dir);
+        }
+    }
+
+    private static async Task<RabbitMqServer> StartOnFreePortsAsync(ServerDirectory? dir)
+    {
         var ownsDir = dir is null;
         dir ??= ServerDirectory.Create("rabbit");
         var port = OsProcess.FreePort();
@@ -75,9 +90,17 @@ public sealed class RabbitMqServer : IAsyncDisposable
         server.EpmdPort = epmdPort;
         await File.WriteAllTextAsync(System.IO.Path.Combine(root, "rabbitmq.conf"),
             $"loopback_users = none\nlog.console = false\nlog.file.level = warning\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {server.ManagementPort}\n");
-        await server.StartEpmdAsync();
-        await server.LaunchAsync(root);
-        return server;
+        try
+        {
+            await server.StartEpmdAsync();
+            await server.LaunchAsync(root);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>epmd in the foreground, as a child whose end the tests control.</summary>
@@ -126,9 +149,19 @@ public sealed class RabbitMqServer : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         _dir!.RecordPid(_process.Id);
-        await CtlAsync(["wait", "--timeout", "60", _env["RABBITMQ_PID_FILE"]], TimeSpan.FromSeconds(75));
-        _beamPid = int.Parse((await File.ReadAllTextAsync(_env["RABBITMQ_PID_FILE"])).Trim());
-        _dir.RecordPid(_beamPid);
+        try
+        {
+            await CtlAsync(["wait", "--timeout", "60", _env["RABBITMQ_PID_FILE"]], TimeSpan.FromSeconds(75));
+        }
+        finally
+        {
+            // Known even when the node failed to boot, so that stopping it stops its VM too.
+            if (File.Exists(_env["RABBITMQ_PID_FILE"]) && int.TryParse((await File.ReadAllTextAsync(_env["RABBITMQ_PID_FILE"])).Trim(), out var beam))
+            {
+                _beamPid = beam;
+                _dir.RecordPid(_beamPid);
+            }
+        }
     }
 
     /// <summary>Creates a virtual host so that one test's queues never meet another's.</summary>
