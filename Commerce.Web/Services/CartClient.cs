@@ -9,6 +9,25 @@ public sealed class CartClient(HttpClient http, ServiceTokens tokens, ILogger<Ca
     public async Task<CartView> GetAsync(Shopper shopper, CancellationToken cancellationToken) =>
         await SendForAsync<CartView>(Request(HttpMethod.Get, "api/cart", shopper), cancellationToken) ?? CartView.Empty;
 
+    /// <summary>
+    /// Units in the shopper's cart, for the header's badge, or null when Cart does not answer within
+    /// <paramref name="budget"/>: a badge is not worth a slow page, and its absence only hides the count.
+    /// </summary>
+    public async Task<int?> CountAsync(Shopper shopper, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limited.CancelAfter(budget);
+        try
+        {
+            return (await GetAsync(shopper, limited.Token)).Lines.Sum(l => l.Quantity);
+        }
+        catch (Exception ex) when (ex is ServiceUnavailableException or ServiceRejectedException
+            || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Sets a line's quantity (0 removes it). Cart records the price the shopper saw from Catalog itself.</summary>
     public async Task<CartView> SetQuantityAsync(Shopper shopper, int productId, int quantity, CancellationToken cancellationToken) =>
         await SendForAsync<CartView>(Request(HttpMethod.Put, $"api/cart/items/{productId}", shopper, new SetQuantityRequest(quantity)), cancellationToken, notFoundIsNull: false)
