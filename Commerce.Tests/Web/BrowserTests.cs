@@ -175,6 +175,9 @@ public sealed class BrowserTests(ShopStack shop, Chromium chromium)
         // The cart emptied itself after the order; the open page's badge follows without a reload.
         await Expect(page.Locator("[data-cart-count]")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await Expect(page.Locator(".cart-link")).ToHaveAttributeAsync("aria-label", "Cart");
+        // "We are confirming stock and payment now" is no longer true once the order is paid.
+        await Expect(page.GetByText("We are confirming stock and payment now")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank you! Your order is in." })).ToBeVisibleAsync();
         await shots.TakeAsync(page, "confirmation-paid");
 
         // The back office ships it; the open confirmation page follows without a reload.

@@ -121,6 +121,10 @@ public sealed class WebDomainTests
         Assert.False(OrderStatus.IsSettled(OrderStatus.StockReserved));
         Assert.False(OrderStatus.IsSettled(OrderStatus.Paid));
         Assert.True(OrderStatus.IsSettled(OrderStatus.Shipped));
+        Assert.True(OrderStatus.IsBeingConfirmed(OrderStatus.Submitted));
+        Assert.True(OrderStatus.IsBeingConfirmed(OrderStatus.StockReserved));
+        Assert.False(OrderStatus.IsBeingConfirmed(OrderStatus.Paid));
+        Assert.False(OrderStatus.IsBeingConfirmed(OrderStatus.Cancelled));
     }
 
     [Theory]

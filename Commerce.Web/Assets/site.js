@@ -124,6 +124,7 @@
       const reason = box.querySelector("[data-status-reason]");
       const card = box.closest(".order-card");
       const steps = ["Submitted", "StockReserved", "Paid", "Shipped"];
+      const onItsWay = ["Submitted", "StockReserved"];
       const started = Date.now();
       let delay = 1000;
 
@@ -139,10 +140,10 @@
         });
         if (!s.canCancel) document.querySelectorAll("[data-cancel-form]").forEach((f) => f.remove());
         if (typeof s.cartCount === "number") showCartCount(s.cartCount);
+        if (!onItsWay.includes(s.status)) document.querySelectorAll("[data-while-confirming]").forEach((p) => p.remove());
       };
       // While the order is on its way to Paid, each request waits on the server for the next change
       // (waitWhile), so the page shows it at once; a paid order is only checked now and then for shipping.
-      const onItsWay = ["Submitted", "StockReserved"];
       let shown = pill.dataset.status;
       const poll = async () => {
         if (!current()) return;

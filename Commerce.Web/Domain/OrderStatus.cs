@@ -16,6 +16,9 @@ public static class OrderStatus
 
     public static bool CanCancel(string? status) => status is Submitted or StockReserved;
 
+    /// <summary>Stock and payment are still being confirmed: the shopper is told the page will follow.</summary>
+    public static bool IsBeingConfirmed(string? status) => status is Submitted or StockReserved;
+
     public static bool CanShip(string? status) => status is Paid;
 
     public static string Describe(string? status) => status switch
